@@ -1,0 +1,161 @@
+"""Command line: ``chansim run`` and ``chansim validate``.
+
+Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
+results folder); 1 only for bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from sim.loading import ScenarioError, load_scenario
+from sim.scenario import CHANNELS
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad command line, reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="chansim", description="Simulate product distribution channels.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def scenario_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("scenario", type=Path, help="scenario YAML file")
+        p.add_argument(
+            "--set",
+            dest="overrides",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override a parameter by dotted path (VALUE is YAML); repeatable",
+        )
+        p.add_argument("--seed", type=int, help="override the scenario's seed")
+        p.add_argument("--days", type=int, help="override the number of days")
+
+    run = sub.add_parser("run", help="run a scenario and write its results folder")
+    scenario_args(run)
+    run.add_argument("--out", type=Path, help="results folder (default: results/<name>-seed<seed>)")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    validate = sub.add_parser("validate", help="check a scenario without running it")
+    scenario_args(validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``chansim`` console script."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "validate":
+            return _validate(args)
+        return _run(args)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; no results written", file=sys.stderr)
+        return 130
+
+
+def _load(args: argparse.Namespace):
+    return load_scenario(args.scenario, args.overrides, seed=args.seed, days=args.days)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = _load(args)
+    print(
+        f"{args.scenario}: ok ({scenario.name}, {scenario.market.consumers:,} consumers, "
+        f"{scenario.days} days)"
+    )
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.results import default_out_dir, run_model, write_results
+
+    scenario = _load(args)
+    out = args.out if args.out is not None else default_out_dir(scenario)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(f"{out}: already exists and is not empty (choose another --out)")
+    bar = tqdm(
+        total=scenario.days,
+        desc=scenario.name,
+        unit="day",
+        delay=2.0,
+        disable=args.no_progress or None,
+        file=sys.stderr,
+        leave=False,
+    )
+    with bar:
+        model, timings = run_model(scenario, progress=bar.update, graph_cache_dir=graph_cache_dir())
+    if out.exists():
+        out.rmdir()
+    summary = write_results(model, timings, out)
+    print(kpi_table(summary))
+    print(f"results: {out}")
+    return EXIT_OK
+
+
+def graph_cache_dir() -> Path:
+    """Graph cache folder: $CHANSIM_CACHE, else ~/.cache/chansim/graphs."""
+    import os
+
+    root = os.environ.get("CHANSIM_CACHE")
+    return Path(root) if root else Path.home() / ".cache" / "chansim" / "graphs"
+
+
+def kpi_table(summary: dict) -> str:
+    """A short plain-text table of the KPIs by channel."""
+    rows = [("channel", "units", "share", "consumer spend", "maker margin")]
+    for ch in CHANNELS:
+        e = summary["channels"][ch]
+        if not e["enabled"]:
+            continue
+        rows.append(
+            (
+                ch,
+                f"{e['units']:,}",
+                f"{e['unit_share']:.1%}",
+                f"{e['consumer_revenue']:,.0f}",
+                f"{e['maker_margin']:,.0f}",
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if k == 0 else c.rjust(w)
+            for k, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    m = summary["manufacturer"]
+    stores = summary["micro_stores"]
+    lines.append("")
+    lines.append(
+        f"manufacturer profit {m['profit']:,.0f} | aware {summary['consumers_aware_end']:,} | "
+        f"adopters {summary['adopters_end']:,} | identified {m['identified_customers']:,} | "
+        f"stores active {stores['active_end']:,} (opened {stores['opened']:,})"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Figures of one run, made from the files of its results folder (never from live objects).
+
+``make_figures(folder)`` reads ``timeseries.csv``, ``stores.csv`` and ``summary.json`` and writes
+``figures/*.png``: sales by channel, profit and costs, awareness and adoption, micro-stores,
+the long-tail Lorenz curve of store sales, and inventory and orders by tier.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from sim.measures import gini, lorenz_curve, top_share
+from sim.scenario import CHANNELS
+
+CHANNEL_LABELS = {
+    "b2b2c": "B2B2C (distributors)",
+    "b2c": "B2C (direct)",
+    "b2c2c": "B2C2C (micro-stores)",
+}
+CHANNEL_COLORS = {"b2b2c": "#1f77b4", "b2c": "#ff7f0e", "b2c2c": "#2ca02c"}
+
+
+def read_table(path: Path) -> dict[str, np.ndarray]:
+    """A CSV file as columns (numeric where every value parses, else strings)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        rows = list(reader)
+    columns: dict[str, np.ndarray] = {}
+    for k, name in enumerate(header):
+        raw = [r[k] for r in rows]
+        try:
+            columns[name] = np.array([float(x) if x != "" else np.nan for x in raw])
+        except ValueError:
+            columns[name] = np.array(raw, dtype=object)
+    return columns
+
+
+def rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
+    """Trailing moving average (shorter at the start)."""
+    c = np.cumsum(np.insert(np.asarray(x, dtype=float), 0, 0.0))
+    out = np.empty(len(x))
+    for i in range(len(x)):
+        lo = max(0, i + 1 - window)
+        out[i] = (c[i + 1] - c[lo]) / (i + 1 - lo)
+    return out
+
+
+def _shade_closures(ax: plt.Axes, ts: dict[str, np.ndarray]) -> None:
+    """Grey bands where a channel was closed by an event."""
+    day = ts["day"]
+    for ch in CHANNELS:
+        key = f"open_{ch}"
+        if key not in ts or ts[key].min() > 0:
+            continue
+        closed = ts[key] == 0
+        # only shade closures of channels that were open at some point (events, not disabled)
+        if closed.all():
+            continue
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], closed.astype(int), [0]))))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            ax.axvspan(day[start] - 0.5, day[stop - 1] + 0.5, color=CHANNEL_COLORS[ch], alpha=0.12)
+            ax.text(day[start], ax.get_ylim()[1] * 0.95, f"{ch} closed", fontsize=8, va="top")
+
+
+def make_figures(folder: Path) -> list[Path]:
+    """Write every figure of a results folder; returns their paths."""
+    folder = Path(folder)
+    out = folder / "figures"
+    out.mkdir(exist_ok=True)
+    ts = read_table(folder / "timeseries.csv")
+    stores = read_table(folder / "stores.csv")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    title = f"{summary['scenario']} (seed {summary['seed']}, {summary['consumers']:,} consumers)"
+    enabled = [ch for ch in CHANNELS if summary["channels"][ch]["enabled"]]
+    written = [
+        _sales(ts, enabled, title, out / "sales_by_channel.png"),
+        _profit(ts, title, out / "profit_and_costs.png"),
+        _adoption(ts, summary, title, out / "adoption_awareness.png"),
+        _stores(ts, title, out / "micro_stores.png"),
+        _lorenz(stores, title, out / "store_sales_lorenz.png"),
+        _inventory(ts, title, out / "inventory_by_tier.png"),
+    ]
+    return written
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _sales(ts: dict, enabled: list[str], title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for ch in enabled:
+        ax.plot(
+            ts["day"],
+            rolling_mean(ts[f"units_{ch}"], 7),
+            label=CHANNEL_LABELS[ch],
+            color=CHANNEL_COLORS[ch],
+        )
+    ax.set_xlabel("day")
+    ax.set_ylabel("units sold per day (7-day mean)")
+    ax.set_title(f"Sales by channel: {title}")
+    ax.legend()
+    ax.set_ylim(bottom=0)
+    _shade_closures(ax, ts)
+    return _save(fig, path)
+
+
+def _profit(ts: dict, title: str, path: Path) -> Path:
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    day = ts["day"]
+    ax1.plot(day, ts["manufacturer_profit_cumulative"], color="black")
+    ax1.axhline(0, color="grey", lw=0.8)
+    ax1.set_title("Manufacturer cumulative profit")
+    ax1.set_xlabel("day")
+    costs = {
+        "production": ts["cost_production"],
+        "distributor margins": ts["distributor_margin"],
+        "rebates": ts["cost_rebates"],
+        "advertising": ts["cost_advertising"],
+        "logistics": ts["cost_logistics"],
+    }
+    ax2.stackplot(day, *[np.cumsum(v) for v in costs.values()], labels=list(costs))
+    ax2.set_title("Cumulative channel costs by type")
+    ax2.set_xlabel("day")
+    ax2.legend(loc="upper left", fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def _adoption(ts: dict, summary: dict, title: str, path: Path) -> Path:
+    n = summary["consumers"]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.plot(ts["day"], ts["aware"] / n, label="aware")
+    ax.plot(ts["day"], ts["adopters"] / n, label="adopters (bought at least once)")
+    ax.plot(
+        ts["day"], ts["identified_customers"] / n, label="identified customers (direct or store)"
+    )
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("day")
+    ax.set_ylabel("share of consumers")
+    ax.set_title(f"Awareness and adoption: {title}")
+    ax.legend()
+    return _save(fig, path)
+
+
+def _stores(ts: dict, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.plot(ts["day"], ts["active_stores"], label="active", color=CHANNEL_COLORS["b2c2c"])
+    ax.plot(ts["day"], np.cumsum(ts["stores_opened"]), label="opened (cumulative)", ls="--")
+    ax.plot(ts["day"], np.cumsum(ts["stores_closed"]), label="closed (cumulative)", ls=":")
+    ax.set_xlabel("day")
+    ax.set_ylabel("micro-stores")
+    ax.set_title(f"Micro-stores: {title}")
+    ax.legend()
+    return _save(fig, path)
+
+
+def _lorenz(stores: dict, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    units = stores.get("units", np.zeros(0)).astype(float)
+    x, y = lorenz_curve(units)
+    ax.plot(x, y, color=CHANNEL_COLORS["b2c2c"], label="store sales")
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="equality")
+    ax.set_xlabel("share of stores (smallest first)")
+    ax.set_ylabel("share of units sold")
+    ax.set_title(f"Long tail of micro-store sales\n{title}", fontsize=9)
+    ax.text(
+        0.05,
+        0.9,
+        f"{len(units):,} stores\nGini {gini(units):.3f}\ntop 20 % sell {top_share(units):.1%}",
+        transform=ax.transAxes,
+        va="top",
+    )
+    ax.legend(loc="lower right")
+    return _save(fig, path)
+
+
+def _inventory(ts: dict, title: str, path: Path) -> Path:
+    tiers = [
+        k.removeprefix("inventory_")
+        for k in ts
+        if k.startswith("inventory_") and k != "inventory_maker"
+    ]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    ax1.plot(ts["day"], ts["inventory_maker"], label="maker (finished goods)", color="black")
+    for t in tiers:
+        ax1.plot(ts["day"], ts[f"inventory_{t}"], label=t)
+    ax1.set_title("Inventory on hand by tier")
+    ax1.set_xlabel("day")
+    ax1.legend(fontsize=8)
+    if tiers:
+        ax2.plot(ts["day"], ts["demand_retail"], label="consumer demand at retailers", color="grey")
+        for t in reversed(tiers):
+            ax2.plot(ts["day"], ts[f"orders_{t}"], label=f"orders placed by {t}", lw=0.9)
+        ax2.set_title("Orders by tier (bullwhip)")
+        ax2.legend(fontsize=8)
+    else:
+        ax2.text(0.5, 0.5, "no B2B2C channel", ha="center", va="center", transform=ax2.transAxes)
+    ax2.set_xlabel("day")
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)

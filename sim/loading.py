@@ -1,0 +1,636 @@
+"""Reading scenarios: YAML with line numbers, ``extends``, ``--set`` overrides, one-line errors.
+
+Every problem with user input becomes one line ``file:line: dotted.path: message`` collected in
+a :class:`ScenarioError`; the command line prints them and exits with code 2.
+
+Merging rules for ``extends: other.yaml`` (a path relative to the extending file, followed
+recursively): mappings merge key by key, the extending file winning; lists are replaced whole;
+a mapping whose ``type`` differs from the base's (e.g. another graph generator) replaces it whole.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario import Scenario, semantic_problems
+
+Key = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from: a file and line, or a command-line argument."""
+
+    source: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+
+@dataclass(frozen=True)
+class Problem:
+    origin: Origin
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.origin}: {self.path}: {self.message}"
+            if self.path
+            else (f"{self.origin}: {self.message}")
+        )
+
+
+class ScenarioError(Exception):
+    """Bad user input: one or more problems, each printable on one line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def dotted(key: Key) -> str:
+    return ".".join(str(k) for k in key)
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path) -> tuple[dict[str, Any], dict[Key, Origin]]:
+    """Parse one YAML file into plain data and the origin (file, line) of every key."""
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(Origin(shown), "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(Origin(shown), "", f"cannot read file ({exc})")]) from None
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None:
+            problem += f" ({context} started at line {context_mark.line + 1})"
+        raise ScenarioError(
+            [Problem(Origin(shown, line), "", f"YAML syntax error: {problem}")]
+        ) from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        line = node.start_mark.line + 1 if node is not None else 1
+        raise ScenarioError(
+            [Problem(Origin(shown, line), "", "expected a mapping of scenario keys at top level")]
+        )
+    origins: dict[Key, Origin] = {(): Origin(shown, 1)}
+    problems: list[Problem] = []
+    _walk_node(node, (), shown, origins, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return data, origins
+
+
+def _walk_node(
+    node: yaml.Node, key: Key, shown: str, origins: dict[Key, Origin], problems: list[Problem]
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            name = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
+                name = int(name)
+            sub = (*key, name)
+            line = key_node.start_mark.line + 1
+            if name in seen:
+                problems.append(Problem(Origin(shown, line), dotted(sub), "duplicate key"))
+            seen.add(name)
+            origins[sub] = Origin(shown, line)
+            _walk_node(value_node, sub, shown, origins, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            sub = (*key, i)
+            origins[sub] = Origin(shown, item.start_mark.line + 1)
+            _walk_node(item, sub, shown, origins, problems)
+
+
+# --------------------------------------------------------------------------- extends and merge
+
+
+def _drop_under(origins: dict[Key, Origin], key: Key) -> None:
+    for k in [k for k in origins if k[: len(key)] == key and len(k) > len(key)]:
+        del origins[k]
+
+
+def merge(
+    base: dict[str, Any],
+    base_origins: dict[Key, Origin],
+    over: dict[str, Any],
+    over_origins: dict[Key, Origin],
+    key: Key = (),
+) -> None:
+    """Merge ``over`` into ``base`` in place (and their origins): see the module docstring."""
+    for name, value in over.items():
+        sub = (*key, name)
+        old = base.get(name)
+        replace = not (isinstance(old, dict) and isinstance(value, dict))
+        if not replace and "type" in value and value.get("type") != old.get("type"):
+            replace = True
+        if replace:
+            base[name] = copy.deepcopy(value)
+            _drop_under(base_origins, sub)
+            base_origins.update({k: o for k, o in over_origins.items() if k[: len(sub)] == sub})
+        else:
+            if sub in over_origins:
+                base_origins[sub] = over_origins[sub]
+            merge(old, base_origins, value, over_origins, sub)
+
+
+def read_with_extends(
+    path: Path, chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], dict[Key, Origin]]:
+    """Read a scenario file and, recursively, the files it extends, merged."""
+    data, origins = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, origins
+    where = origins.get(("extends",), Origin(_display(path)))
+    if not isinstance(parent, str):
+        raise ScenarioError([Problem(where, "extends", "expected a file name")])
+    target = (path.parent / parent).resolve()
+    if not target.is_file():
+        raise ScenarioError([Problem(where, "extends", f"file not found: {parent}")])
+    if target in chain or target == path.resolve():
+        raise ScenarioError([Problem(where, "extends", f"circular extends through {parent}")])
+    base, base_origins = read_with_extends(target, (*chain, path.resolve()))
+    origins.pop(("extends",), None)
+    merge(base, base_origins, data, origins)
+    base_origins[()] = origins[()]
+    return base, base_origins
+
+
+# --------------------------------------------------------------------------- --set overrides
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``KEY=VALUE`` and parse VALUE as YAML; ScenarioError if malformed."""
+    origin = Origin(f"--set {text}")
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError([Problem(origin, "", "expected KEY=VALUE")])
+    parts = key.split(".")
+    if any(not p for p in parts):
+        raise ScenarioError([Problem(origin, "", f"malformed key {key!r}")])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "cannot parse"
+        raise ScenarioError([Problem(origin, key, f"value is not valid YAML: {problem}")]) from None
+    return key, value
+
+
+def set_dotted(data: dict[str, Any], path: str, value: Any) -> Key:
+    """Set ``data[a][b]... = value`` for the dotted path ``a.b...``; list items by index.
+
+    Returns the key tuple. Raises KeyError/IndexError/TypeError with a message when the path
+    goes through a value that is not a mapping or list.
+    """
+    parts = path.split(".")
+    node: Any = data
+    key: list[str | int] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit():
+                raise TypeError(f"{dotted(tuple(key))} is a list; use an index, not {part!r}")
+            index = int(part)
+            if index >= len(node):
+                raise IndexError(f"{dotted(tuple(key))} has {len(node)} items, no index {index}")
+            key.append(index)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            key.append(part)
+            if last:
+                node[part] = value
+            else:
+                if part not in node or node[part] is None:
+                    node[part] = {}
+                node = node[part]
+        else:
+            raise TypeError(f"{dotted(tuple(key))} is a single value, it has no {part!r}")
+    return tuple(key)
+
+
+def _fill_defaults_for_path(data: dict[str, Any], path: str) -> None:
+    """Make list-valued defaults (e.g. the B2B2C tiers) explicit so an index path can reach them."""
+    parts = path.split(".")
+    node: Any = data
+    model: Any = Scenario
+    for part in parts:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return
+        field = model.model_fields.get(part)
+        if field is None or not isinstance(node, dict):
+            return
+        if part not in node and field.default_factory is not None:
+            default = field.default_factory()
+            if isinstance(default, list):
+                node[part] = [
+                    d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in default
+                ]
+            elif isinstance(default, BaseModel):
+                node[part] = {}
+        node = node.get(part)
+        model = _item_model(field.annotation, node)
+        if isinstance(node, list):
+            return
+
+
+def _item_model(annotation: Any, value: Any) -> Any:
+    """The pydantic model class a value of this annotation validates as (None if not a model)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = get_args(annotation)
+    if get_origin(annotation) is list and args:
+        return _item_model(args[0], None)
+    models = [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+    if len(models) == 1:
+        return models[0]
+    if models and isinstance(value, dict):
+        for m in models:
+            for tag_name in ("type", "action"):
+                tag = m.model_fields.get(tag_name)
+                if tag is not None and value.get(tag_name) in get_args(tag.annotation):
+                    return m
+    return None
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    out: list[Any] = []
+    for a in args:
+        out.extend(_flatten(a))
+    return out
+
+
+# --------------------------------------------------------------------------- validation errors
+
+
+def _model_at(loc: Key, data: Any) -> tuple[Any, Any]:
+    """Walk the schema along an error location; return (model class at the parent, field)."""
+    model: Any = Scenario
+    node: Any = data
+    field = None
+    for part in loc:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None, None
+        field = model.model_fields.get(part)
+        if field is None:
+            return model, None
+        node = node.get(part) if isinstance(node, dict) else None
+        if part == loc[-1]:
+            return model, field
+        model = _item_model(field.annotation, node)
+    return model, field
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> Key:
+    """Drop the discriminated-union tags pydantic inserts into error locations."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node:
+            tag = node.get("type", node.get("action"))
+            if part == tag or part.startswith(("function-", "tagged-union")):
+                continue
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+        out.append(part)
+    return tuple(out)
+
+
+def _bounds(field: Any) -> tuple[Any, Any, bool, bool]:
+    lo = hi = None
+    lo_strict = hi_strict = False
+    if field is None:
+        return lo, hi, lo_strict, hi_strict
+    metadata = list(field.metadata)
+    for a in _flatten(field.annotation):
+        metadata.extend(getattr(a, "__metadata__", ()))
+    for arg in get_args(field.annotation):
+        metadata.extend(getattr(arg, "__metadata__", ()))
+        for inner in get_args(arg):
+            metadata.extend(getattr(inner, "__metadata__", ()))
+    for m in metadata:
+        for attr, strict in (("ge", False), ("gt", True)):
+            if getattr(m, attr, None) is not None:
+                lo, lo_strict = getattr(m, attr), strict
+        for attr, strict in (("le", False), ("lt", True)):
+            if getattr(m, attr, None) is not None:
+                hi, hi_strict = getattr(m, attr), strict
+        for sub in getattr(m, "metadata", ()):
+            for attr, strict in (("ge", False), ("gt", True)):
+                if getattr(sub, attr, None) is not None:
+                    lo, lo_strict = getattr(sub, attr), strict
+            for attr, strict in (("le", False), ("lt", True)):
+                if getattr(sub, attr, None) is not None:
+                    hi, hi_strict = getattr(sub, attr), strict
+    return lo, hi, lo_strict, hi_strict
+
+
+def _range_message(error: dict[str, Any], field: Any) -> str:
+    got = error.get("input")
+    lo, hi, lo_strict, hi_strict = _bounds(field)
+    ctx = error.get("ctx", {})
+    if lo is None and hi is None:
+        lo = ctx.get("ge", ctx.get("gt"))
+        hi = ctx.get("le", ctx.get("lt"))
+        lo_strict, hi_strict = "gt" in ctx, "lt" in ctx
+    if lo is not None and hi is not None and not lo_strict and not hi_strict:
+        return f"must be between {lo:g} and {hi:g} (got {got!r})"
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_strict else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_strict else '<='} {hi:g}")
+    return f"must be {' and '.join(parts)} (got {got!r})"
+
+
+_TYPE_WORDS = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "int_parsing": "a whole number",
+}
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _message(error: dict[str, Any], loc: Key, data: Any) -> str:
+    kind = error["type"]
+    got = error.get("input")
+    ctx = error.get("ctx", {}) or {}
+    if kind == "extra_forbidden":
+        model, _ = _model_at(loc, data)
+        names = list(model.model_fields) if model is not None else []
+        valid = f"; valid keys: {', '.join(names)}" if len(names) <= 12 else ""
+        hint = _suggest(str(loc[-1]), names)
+        return f"unknown key{hint or valid}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        _, field = _model_at(loc, data)
+        return _range_message(error, field)
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]} (got {got!r})"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        return f"must be one of {expected} (got {got!r}){_suggest(str(got), choices)}"
+    if kind == "union_tag_invalid":
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+        what = "graph type" if ctx.get("discriminator") == "'type'" else "event action"
+        return (
+            f"unknown {what} {ctx.get('tag')!r}{_suggest(str(ctx.get('tag')), tags)}; "
+            f"expected one of: {', '.join(tags)}"
+        )
+    if kind == "union_tag_not_found":
+        return f"missing {ctx.get('discriminator', 'tag')} key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "multiple_of":
+        return f"must be a multiple of {ctx.get('multiple_of')} (got {got!r})"
+    if kind == "string_pattern_mismatch":
+        return f"must match {ctx.get('pattern')} (got {got!r})"
+    if kind in ("too_short", "too_long"):
+        return error["msg"].replace("List", "list").replace("Input", "value")
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _origin_for(key: Key, origins: dict[Key, Origin], fallback: Origin) -> Origin:
+    for n in range(len(key), -1, -1):
+        if key[:n] in origins:
+            return origins[key[:n]]
+    return fallback
+
+
+def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Origin) -> Scenario:
+    """Validate merged scenario data; every problem becomes one located line."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = _clean_loc(error["loc"], data)
+            origin = _origin_for(loc, origins, fallback)
+            if error["type"] == "value_error":
+                origin = _latest_under(loc, origins, origin)
+            problems.append(Problem(origin, dotted(loc), _message(error, loc, data)))
+        raise ScenarioError(_sorted(problems)) from None
+    problems = [
+        Problem(_origin_for(key, origins, fallback), dotted(key), message)
+        for key, message in semantic_problems(scenario)
+    ]
+    problems.extend(_check_set_events(scenario, origins, fallback))
+    if problems:
+        raise ScenarioError(_sorted(problems))
+    return scenario
+
+
+def _latest_under(key: Key, origins: dict[Key, Origin], default: Origin) -> Origin:
+    """For a cross-field error in a section, point at a command-line override inside it if any."""
+    for k, origin in origins.items():
+        if k[: len(key)] == key and origin.line is None and origin.source.startswith("--"):
+            return origin
+    return default
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    unique = _unique(problems)
+    return sorted(unique, key=lambda p: (p.origin.source, p.origin.line or 0))
+
+
+def _check_set_events(
+    scenario: Scenario, origins: dict[Key, Origin], fallback: Origin
+) -> list[Problem]:
+    """Each ``set`` event must name an existing, live parameter with a valid value."""
+    problems: list[Problem] = []
+    for i, event in enumerate(scenario.events):
+        if event.action != "set":
+            continue
+        for path, value in event.values.items():
+            key: Key = ("events", i, "values", path)
+            origin = _origin_for(key, origins, fallback)
+            try:
+                apply_values(scenario, {path: value})
+            except ScenarioValueError as exc:
+                detail = exc.detail if exc.path == path else str(exc)
+                problems.append(Problem(origin, dotted(key), detail))
+    return problems
+
+
+class ScenarioValueError(ValueError):
+    """A parameter change that does not fit the schema."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path, self.detail = path, detail
+        super().__init__(f"{path}: {detail}" if path else detail)
+
+
+def apply_values(scenario: Scenario, values: dict[str, Any]) -> Scenario:
+    """Return a new scenario with dotted-path values changed, validated like a file.
+
+    Raises ScenarioValueError with a one-line message if a path does not exist or a value is
+    invalid.
+    """
+    data = scenario.model_dump(mode="json")
+    for path, value in values.items():
+        try:
+            set_dotted(data, path, value)
+        except (KeyError, IndexError, TypeError) as exc:
+            raise ScenarioValueError("", exc.args[0]) from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = _clean_loc(error["loc"], data)
+        raise ScenarioValueError(dotted(loc), _message(error, loc, data)) from None
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def load_scenario(
+    path: str | Path,
+    overrides: list[str] | tuple[str, ...] = (),
+    seed: int | None = None,
+    days: int | None = None,
+) -> Scenario:
+    """Read, merge, override and validate a scenario file.
+
+    Args:
+        path: The scenario YAML file.
+        overrides: ``KEY=VALUE`` strings (VALUE parsed as YAML), applied after ``extends``.
+        seed: Overrides ``seed`` if given.
+        days: Overrides ``days`` if given.
+
+    Returns:
+        The resolved scenario (every parameter explicit, paths absolute).
+
+    Raises:
+        ScenarioError: For any problem with the input, each on one line.
+    """
+    path = Path(path)
+    data, origins = read_with_extends(path)
+    fallback = Origin(_display(path))
+    data.setdefault("name", path.stem)
+    for text in overrides:
+        key_text, value = parse_override(text)
+        _fill_defaults_for_path(data, key_text)
+        try:
+            key = set_dotted(data, key_text, value)
+        except (KeyError, IndexError, TypeError) as exc:
+            raise ScenarioError([Problem(Origin(f"--set {text}"), key_text, exc.args[0])]) from None
+        _drop_under(origins, key)
+        for n in range(1, len(key) + 1):
+            if n == len(key) or key[:n] not in origins:
+                origins[key[:n]] = Origin(f"--set {text}")
+    for flag, value in (("seed", seed), ("days", days)):
+        if value is not None:
+            data[flag] = value
+            origins[(flag,)] = Origin(f"--{flag} {value}")
+    _resolve_edgelist(data, origins, fallback)
+    return validate_data(data, origins, fallback)
+
+
+def _resolve_edgelist(data: dict[str, Any], origins: dict[Key, Origin], fallback: Origin) -> None:
+    """Make an edge-list path absolute (relative to the file naming it) and check it exists."""
+    graph = data.get("graph")
+    if not isinstance(graph, dict) or graph.get("type") != "edgelist":
+        return
+    raw = graph.get("path")
+    if not isinstance(raw, str):
+        return
+    origin = _origin_for(("graph", "path"), origins, fallback)
+    base = Path(origin.source).parent if origin.line is not None else Path.cwd()
+    target = Path(raw) if Path(raw).is_absolute() else (base / raw)
+    if not target.is_file():
+        raise ScenarioError([Problem(origin, "graph.path", f"edge-list file not found: {raw}")])
+    graph["path"] = str(target.resolve())
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML: every parameter explicit, in schema order."""
+    return yaml.safe_dump(
+        _tag_first(scenario.model_dump(mode="json")), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def _tag_first(value: Any) -> Any:
+    """Put a mapping's ``type`` key first, for readability of union sections."""
+    if isinstance(value, dict):
+        ordered = {k: _tag_first(v) for k, v in value.items()}
+        if "type" in ordered:
+            ordered = {"type": ordered.pop("type"), **ordered}
+        return ordered
+    if isinstance(value, list):
+        return [_tag_first(v) for v in value]
+    return value
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """Content hash of a resolved scenario (canonical JSON, sorted keys)."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

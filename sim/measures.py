@@ -1,0 +1,148 @@
+"""Model-level measurements (MODEL.md §5), computed once a day from array reductions.
+
+:func:`daily_measures` returns one flat dict per day; the Mesa DataCollector records it and
+the results folder writes it as ``timeseries.csv``. Long-tail statistics are plain functions
+of a sales vector so that figures and reports can recompute them from ``stores.csv``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.scenario import CHANNELS
+
+if TYPE_CHECKING:
+    from sim.model import ChannelModel
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values: ``Σᵢ (2i − n − 1)·x₍ᵢ₎ / (n·Σx)``.
+
+    The values are sorted ascending and i counts from 1.
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(x)
+    total = x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    i = np.arange(1, n + 1)
+    return float(np.sum((2 * i - n - 1) * x) / (n * total))
+
+
+def top_share(values: np.ndarray, fraction: float = 0.2) -> float:
+    """Share of the total held by the top ``fraction`` of units (ceil of fraction·n of them)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))[::-1]
+    total = x.sum()
+    if len(x) == 0 or total <= 0:
+        return 0.0
+    k = max(1, int(np.ceil(fraction * len(x))))
+    return float(x[:k].sum() / total)
+
+
+def lorenz_curve(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lorenz curve: cumulative share of units (x) against cumulative share of the total (y)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(x)
+    if n == 0 or x.sum() <= 0:
+        return np.array([0.0, 1.0]), np.array([0.0, 1.0])
+    cum = np.concatenate(([0.0], np.cumsum(x))) / x.sum()
+    return np.linspace(0.0, 1.0, n + 1), cum
+
+
+def measure_names(tier_names: list[str]) -> list[str]:
+    """Column names of ``timeseries.csv`` after ``day``, in order."""
+    names = [f"units_{c}" for c in CHANNELS]
+    names += ["units_total"]
+    names += [f"revenue_{c}" for c in CHANNELS]
+    names += [f"maker_revenue_{c}" for c in CHANNELS]
+    names += [
+        "cost_production",
+        "cost_logistics",
+        "cost_advertising",
+        "cost_rebates",
+        "distributor_margin",
+        "manufacturer_profit",
+        "manufacturer_profit_cumulative",
+        "aware",
+        "adopters",
+        "in_market",
+        "identified_customers",
+        "lost_sales",
+        "bought_elsewhere",
+        "active_stores",
+        "stores_opened",
+        "stores_closed",
+        "store_sales_top20_share",
+        "store_sales_gini",
+        "mean_trust",
+        "units_produced",
+        "production_started",
+        "inventory_maker",
+        "demand_retail",
+    ]
+    for t in tier_names:
+        names += [f"orders_{t}", f"inventory_{t}", f"in_transit_{t}"]
+    names += [f"open_{c}" for c in CHANNELS]
+    return names
+
+
+def daily_measures(model: ChannelModel) -> dict[str, float]:
+    """All measurements of the day just simulated (keys: :func:`measure_names`)."""
+    c = model.consumers
+    flows = model.ledger.flows_today
+    today = model.today
+    m: dict[str, float] = {}
+    for ch in CHANNELS:
+        m[f"units_{ch}"] = today.units[ch]
+    m["units_total"] = sum(today.units.values())
+    m["revenue_b2b2c"] = flows["spend_b2b2c"]
+    m["revenue_b2c"] = flows["revenue_b2c"]
+    m["revenue_b2c2c"] = flows["revenue_b2c2c"]
+    m["maker_revenue_b2b2c"] = flows["wholesale"]
+    m["maker_revenue_b2c"] = flows["revenue_b2c"]
+    m["maker_revenue_b2c2c"] = flows["revenue_b2c2c"]
+    m["cost_production"] = flows["production"]
+    m["cost_logistics"] = flows["logistics_b2c"] + flows["logistics_b2c2c"]
+    m["cost_advertising"] = flows["advertising"]
+    m["cost_rebates"] = flows["rebates"]
+    m["distributor_margin"] = today.distributor_margin
+    profit = (
+        m["maker_revenue_b2b2c"]
+        + m["maker_revenue_b2c"]
+        + m["maker_revenue_b2c2c"]
+        - m["cost_production"]
+        - m["cost_logistics"]
+        - m["cost_advertising"]
+        - m["cost_rebates"]
+    )
+    model.profit_cumulative += profit
+    m["manufacturer_profit"] = profit
+    m["manufacturer_profit_cumulative"] = model.profit_cumulative
+    m["aware"] = int(c.aware.sum())
+    m["adopters"] = int(c.adopted.sum())
+    m["in_market"] = today.in_market
+    m["identified_customers"] = int(c.identified.sum())
+    m["lost_sales"] = today.lost_sales
+    m["bought_elsewhere"] = today.bought_elsewhere
+    stores = model.stores
+    m["active_stores"] = int(stores.is_open[: stores.size].sum())
+    m["stores_opened"] = today.stores_opened
+    m["stores_closed"] = today.stores_closed
+    units = stores.column("units")
+    m["store_sales_top20_share"] = top_share(units, 0.2)
+    m["store_sales_gini"] = gini(units)
+    m["mean_trust"] = model.mean_trust()
+    supply = model.supply
+    m["units_produced"] = supply.produced_today
+    m["production_started"] = int(supply.maker.orders_today[0])
+    m["inventory_maker"] = int(supply.maker.on_hand[0])
+    m["demand_retail"] = int(supply.tiers[-1].demand_today.sum()) if supply.tiers else 0
+    for name, point in zip(supply.names, supply.tiers, strict=True):
+        m[f"orders_{name}"] = int(point.orders_today.sum())
+        m[f"inventory_{name}"] = int(point.on_hand.sum())
+        m[f"in_transit_{name}"] = int(point.pipeline.sum())
+    for ch in CHANNELS:
+        m[f"open_{ch}"] = int(model.channel_is_open(ch))
+    return m

@@ -1,0 +1,238 @@
+"""Running a scenario and writing its results folder (plain files, read by figures and reports).
+
+A results folder holds:
+
+* ``timeseries.csv``: one row per day, first column ``day`` (see :mod:`sim.measures`);
+* ``stores.csv``: one row per micro-store ever opened;
+* ``summary.json``: end-of-run KPIs by channel, seed, scenario hash, versions;
+* ``scenario.yaml``: the resolved scenario (running it again reproduces ``timeseries.csv``);
+* ``events.csv``: the events applied, by day;
+* ``figures/*.png``.
+
+The folder is written under a temporary name and renamed when complete, so an interrupted
+run never leaves a half-written folder behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import shutil
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.loading import scenario_sha256, scenario_yaml
+from sim.measures import gini, top_share
+from sim.microstores import STORE_KINDS
+from sim.model import ChannelModel
+from sim.scenario import CHANNELS, Scenario
+
+
+def package_versions() -> dict[str, str]:
+    """Versions that matter for reproducing a run."""
+    out = {"python": platform.python_version()}
+    for name in ("chansim", "mesa", "numpy", "scipy", "networkx", "pydantic"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def run_model(
+    scenario: Scenario,
+    progress: Callable[[int], None] | None = None,
+    graph_cache_dir: Path | None = None,
+) -> tuple[ChannelModel, dict[str, float]]:
+    """Build and run a model for ``scenario.days`` days; returns it and timings in seconds."""
+    t0 = time.perf_counter()
+    model = ChannelModel(scenario, graph_cache_dir=graph_cache_dir)
+    t1 = time.perf_counter()
+    for _ in range(scenario.days):
+        model.run_for(1)
+        if progress is not None:
+            progress(1)
+    t2 = time.perf_counter()
+    return model, {"build_seconds": t1 - t0, "run_seconds": t2 - t1}
+
+
+def timeseries_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
+    frame = model.datacollector.get_model_vars_dataframe()
+    header = ["day", *frame.columns]
+    days = np.arange(1, len(frame) + 1)
+    rows = [[int(d), *vals] for d, vals in zip(days, frame.itertuples(index=False), strict=True)]
+    return header, rows
+
+
+def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
+    s = model.stores
+    header = [
+        "store",
+        "owner",
+        "kind",
+        "opened_day",
+        "closed_day",
+        "upline",
+        "units",
+        "sales_value",
+        "rebate_income",
+    ]
+    rows = []
+    for i in range(s.size):
+        rows.append(
+            [
+                i,
+                int(s.owner[i]),
+                STORE_KINDS[int(s.kind[i])],
+                int(s.opened_day[i]),
+                int(s.closed_day[i]) if s.closed_day[i] >= 0 else "",
+                int(s.upline[i]) if s.upline[i] >= 0 else "",
+                int(s.units[i]),
+                float(s.sales_value[i]),
+                float(s.rebate_income[i]),
+            ]
+        )
+    return header, rows
+
+
+def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
+    """End-of-run KPIs by channel and overall."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    p = model.params_initial
+    flows = model.ledger.flows_total
+    units_total = int(frame["units_total"].sum())
+    channels: dict[str, dict[str, Any]] = {}
+    unit_cost = p.product.unit_cost
+    for ch in CHANNELS:
+        units = int(frame[f"units_{ch}"].sum())
+        maker_revenue = float(frame[f"maker_revenue_{ch}"].sum())
+        entry = {
+            "enabled": getattr(p.channels, ch).enabled,
+            "units": units,
+            "unit_share": units / units_total if units_total else 0.0,
+            "consumer_revenue": float(frame[f"revenue_{ch}"].sum()),
+            "maker_revenue": maker_revenue,
+        }
+        if ch == "b2b2c":
+            maker_units = model.units_to_distributors
+            entry["units_sold_to_distributors"] = maker_units
+            entry["distributor_margin"] = float(frame["distributor_margin"].sum())
+            entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units
+        elif ch == "b2c":
+            entry["logistics_cost"] = flows["logistics_b2c"]
+            entry["advertising_cost"] = flows["advertising"]
+            entry["maker_margin"] = (
+                maker_revenue - unit_cost * units - flows["logistics_b2c"] - flows["advertising"]
+            )
+        else:
+            entry["logistics_cost"] = flows["logistics_b2c2c"]
+            entry["rebate_cost"] = flows["rebates"]
+            entry["maker_margin"] = (
+                maker_revenue - unit_cost * units - flows["logistics_b2c2c"] - flows["rebates"]
+            )
+        channels[ch] = entry
+    store_units = model.stores.column("units")
+    bullwhip: dict[str, float] = {}
+    if model.supply.tiers:
+        warmup = max(t.forecast_window_days for t in p.channels.b2b2c.tiers)
+        demand = frame["demand_retail"].to_numpy(dtype=float)[warmup:]
+        base = float(np.var(demand)) if len(demand) > 1 else 0.0
+        for name in model.supply.names:
+            orders = frame[f"orders_{name}"].to_numpy(dtype=float)[warmup:]
+            bullwhip[name] = float(np.var(orders) / base) if base > 0 else float("nan")
+    last = frame.iloc[-1]
+    return {
+        "scenario": p.name,
+        "seed": p.seed,
+        "days": p.days,
+        "consumers": model.graph.n,
+        "friendships": int(model.graph.n_edges),
+        "scenario_sha256": scenario_sha256(p),
+        "versions": package_versions(),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "channels": channels,
+        "manufacturer": {
+            "profit": float(model.profit_cumulative),
+            "costs": {
+                "production": flows["production"],
+                "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
+                "advertising": flows["advertising"],
+                "rebates": flows["rebates"],
+            },
+            "distributor_margins": float(frame["distributor_margin"].sum()),
+            "identified_customers": int(last["identified_customers"]),
+            "inventory_end": int(last["inventory_maker"]),
+        },
+        "consumers_aware_end": int(last["aware"]),
+        "adopters_end": int(last["adopters"]),
+        "lost_sales": int(frame["lost_sales"].sum()),
+        "micro_stores": {
+            "opened": int(model.stores.size),
+            "active_end": int(last["active_stores"]),
+            "closed": int(frame["stores_closed"].sum()),
+            "top20_share": top_share(store_units, 0.2),
+            "gini": gini(store_units),
+        },
+        "bullwhip_variance_ratio": bullwhip,
+        "events": [{"day": d, "event": e} for d, e in model.event_log],
+        "conservation": {
+            "units_produced": model.supply.produced_total,
+            "units_sold": model.units_sold_total,
+            "units_held": model.supply.units_held(),
+            "money_imbalance": model.ledger.imbalance(),
+        },
+    }
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path) -> dict[str, Any]:
+    """Write the results folder atomically; returns the summary."""
+    from sim.figures import make_figures
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        _write_csv(staging / "timeseries.csv", *timeseries_rows(model))
+        _write_csv(staging / "stores.csv", *store_rows(model))
+        _write_csv(staging / "events.csv", ["day", "event"], [[d, e] for d, e in model.event_log])
+        (staging / "scenario.yaml").write_text(
+            scenario_yaml(model.params_initial), encoding="utf-8"
+        )
+        summary = summarize(model, timings)
+        (staging / "summary.json").write_text(
+            json.dumps(summary, indent=2, allow_nan=True) + "\n", encoding="utf-8"
+        )
+        make_figures(staging)
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def default_out_dir(scenario: Scenario, root: Path = Path("results")) -> Path:
+    """``results/<name>-seed<seed>``, numbered if that folder exists already."""
+    base = root / f"{scenario.name}-seed{scenario.seed}"
+    candidate = base
+    k = 2
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{k}")
+        k += 1
+    return candidate

@@ -1,0 +1,662 @@
+"""The scenario schema: every parameter the model uses, typed, bounded and documented.
+
+A scenario file states only what differs from these defaults. The schema is strict: unknown
+keys, wrong types and out-of-range values are errors (see :mod:`sim.loading` for how they are
+reported). Sources of the defaults are given in the field descriptions and in MODEL.md §6.
+
+Time unit: one day. Money: one currency unit (yuan in the source articles).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CHANNELS: tuple[str, ...] = ("b2b2c", "b2c", "b2c2c")
+"""Channel identifiers in the order used by every per-channel array."""
+
+CHANNEL_HABIT: dict[str, str] = {"b2b2c": "offline", "b2c": "online", "b2c2c": "social"}
+"""The purchase habit each channel draws on (MODEL.md M2)."""
+
+
+class Strict(BaseModel):
+    """Base of every scenario section: unknown keys and type coercion are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Day = Annotated[int, Field(ge=0)]
+Days = Annotated[int, Field(ge=1)]
+
+
+# --------------------------------------------------------------------------- market and graph
+
+
+class Market(Strict):
+    """The simulated population of consumers."""
+
+    consumers: Annotated[int, Field(ge=2, le=50_000_000)] = Field(
+        10_000,
+        description="Number of consumers (graph nodes). For an edge-list graph it must equal "
+        "the number of distinct nodes in the file (it is filled in when resolving).",
+    )
+    employee_share: Share = Field(
+        0.002, description="Share of consumers who are the maker's employees (always aware)."
+    )
+    fan_share: Share = Field(
+        0.05, description="Share of consumers who are brand fans (high attitude, aware)."
+    )
+    initial_aware_share: Share = Field(
+        0.0, description="Share of ordinary consumers already aware of the brand on day 0."
+    )
+
+    @model_validator(mode="after")
+    def _segments_fit(self) -> Market:
+        if self.employee_share + self.fan_share > 1.0:
+            raise ValueError(
+                "employee_share + fan_share must not exceed 1 "
+                f"(got {self.employee_share} + {self.fan_share})"
+            )
+        return self
+
+
+class GraphBase(Strict):
+    seed: int | None = Field(
+        None,
+        description="Seed of the graph alone; null derives it from the run seed, so every "
+        "replication draws its own graph. Fix it to hold the network constant across runs.",
+    )
+    cache: bool = Field(True, description="Cache built graphs on disk (keyed by all inputs).")
+
+
+class PowerlawClusterGraph(GraphBase):
+    """Holme–Kim growth: preferential attachment (hubs, the 'big V') plus triad closure."""
+
+    type: Literal["powerlaw_cluster"]
+    m: Annotated[int, Field(ge=1, le=1000)] = Field(
+        5, description="Edges added per new node (mean degree ≈ 2m)."
+    )
+    triad_probability: Probability = Field(
+        0.5, description="Probability that a further edge closes a triangle (clustering)."
+    )
+
+
+class BarabasiAlbertGraph(GraphBase):
+    type: Literal["barabasi_albert"]
+    m: Annotated[int, Field(ge=1, le=1000)] = Field(5, description="Edges added per new node.")
+
+
+class WattsStrogatzGraph(GraphBase):
+    type: Literal["watts_strogatz"]
+    k: Annotated[int, Field(ge=2, le=1000, multiple_of=2)] = Field(
+        10, description="Nearest neighbours in the ring lattice (even)."
+    )
+    rewire_probability: Probability = Field(0.1, description="Probability to rewire an edge.")
+
+
+class ErdosRenyiGraph(GraphBase):
+    type: Literal["erdos_renyi"]
+    mean_degree: Positive = Field(10.0, description="Expected number of friends.")
+
+
+class StochasticBlockGraph(GraphBase):
+    type: Literal["stochastic_block"]
+    communities: Annotated[int, Field(ge=1)] = Field(100, description="Number of equal circles.")
+    mean_degree_in: NonNegative = Field(8.0, description="Expected friends inside one's circle.")
+    mean_degree_out: NonNegative = Field(2.0, description="Expected friends outside it.")
+
+
+class RingGraph(GraphBase):
+    type: Literal["ring"]
+    k: Annotated[int, Field(ge=2, le=1000, multiple_of=2)] = Field(
+        2, description="Nearest neighbours (k/2 on each side)."
+    )
+
+
+class CompleteGraph(GraphBase):
+    """Fully mixed population: everyone is everyone's friend; no edges are stored."""
+
+    type: Literal["complete"]
+
+
+class EdgeListGraph(GraphBase):
+    type: Literal["edgelist"]
+    path: str = Field(
+        description="Edge-list file (whitespace or CSV, '#' comments), relative to the "
+        "scenario file that names it."
+    )
+
+
+Graph = Annotated[
+    PowerlawClusterGraph
+    | BarabasiAlbertGraph
+    | WattsStrogatzGraph
+    | ErdosRenyiGraph
+    | StochasticBlockGraph
+    | RingGraph
+    | CompleteGraph
+    | EdgeListGraph,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- product, consumers
+
+
+class Product(Strict):
+    """The maker's product (MODEL.md M1: durable or consumable)."""
+
+    kind: Literal["one_time", "durable", "consumable"] = Field(
+        "durable",
+        description="one_time: bought once (Bass docking); durable: replaced after a lifetime; "
+        "consumable: bought again at a repeat rate.",
+    )
+    lifetime_days: Days = Field(
+        730, description="Durable: mean days until a product is replaced (phones: ~2 years)."
+    )
+    repeat_interval_days: Days = Field(30, description="Consumable: mean days between purchases.")
+    unit_cost: NonNegative = Field(650.0, description="Production cost per unit.")
+    list_price: Positive = Field(
+        1000.0, description="Suggested retail price; the reference price in channel choice."
+    )
+
+
+class ChannelWeights(Strict):
+    offline: NonNegative
+    online: NonNegative
+    social: NonNegative
+
+
+class ChannelConstants(Strict):
+    offline: float = 0.0
+    online: float = 0.0
+    social: float = 0.0
+
+
+class Attitudes(Strict):
+    fan: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(0.8, description="Fans' attitude.")
+    employee: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        0.6, description="Employees' attitude."
+    )
+    ordinary_mean: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        0.1, description="Mean attitude of ordinary consumers (normal, clipped to [-1, 1])."
+    )
+    ordinary_sd: NonNegative = Field(0.25, description="Its standard deviation.")
+
+
+class Consumers(Strict):
+    """Heterogeneity and habits of the consumer crowd (MODEL.md M2)."""
+
+    habit_mean: ChannelWeights = Field(
+        default_factory=lambda: ChannelWeights(offline=0.6, online=0.35, social=0.05),
+        description="Mean purchase-habit weights (normalised to sum 1); consumers keep buying "
+        "where they always bought (seeds 001, 004).",
+    )
+    habit_concentration: Positive = Field(
+        5.0, description="Dirichlet concentration of individual habits around the mean."
+    )
+    habit_learning_rate: Probability = Field(
+        0.2, description="Weight moved toward the channel used, per purchase (habit stickiness)."
+    )
+    price_sensitivity_mean: Positive = Field(1.0, description="Mean price sensitivity.")
+    price_sensitivity_sd: NonNegative = Field(
+        0.3, description="Its standard deviation (log-normal)."
+    )
+    patience_days: Days = Field(
+        14, description="Days a consumer in need waits for an open channel before buying elsewhere."
+    )
+    attitude: Attitudes = Field(default_factory=Attitudes)
+    satisfaction_gain: Probability = Field(
+        0.1, description="Share of the gap to +1 that a purchase adds to attitude."
+    )
+
+    @model_validator(mode="after")
+    def _habits_positive(self) -> Consumers:
+        h = self.habit_mean
+        if h.offline + h.online + h.social <= 0.0:
+            raise ValueError("habit_mean must have a positive total")
+        return self
+
+
+class Diffusion(Strict):
+    """Awareness and word of mouth (MODEL.md M1, Bass-compatible)."""
+
+    innovation_rate_per_year: NonNegative = Field(
+        0.03,
+        description="Bass p: external influence not bought by any channel (media, news). "
+        "Sultan, Farley & Lehmann 1990 meta-analysis: p ≈ 0.03 per year.",
+    )
+    imitation_rate_per_year: NonNegative = Field(
+        0.38,
+        description="Bass q: word of mouth, times the trust-weighted share of adopting friends. "
+        "Sultan, Farley & Lehmann 1990: q ≈ 0.38 per year.",
+    )
+    forgetting_rate_per_day: Probability = Field(
+        1.0 / 180.0,
+        description="Daily probability that an aware non-adopter not exposed that day forgets.",
+    )
+
+
+class Trust(Strict):
+    """Trust of a consumer in each friend (per directed friendship edge)."""
+
+    initial_mean: Probability = Field(
+        0.7, description="Mean initial trust in a friend (weights word of mouth and stores)."
+    )
+    initial_sd: NonNegative = Field(
+        0.1, description="Its standard deviation across edges (normal, clipped to [0, 1])."
+    )
+
+
+class Choice(Strict):
+    """Multinomial logit channel choice (MODEL.md M2)."""
+
+    habit_weight: NonNegative = Field(3.0, description="Utility per unit of habit weight.")
+    price_weight: NonNegative = Field(
+        5.0, description="Utility lost per unit relative price premium over list price."
+    )
+    trust_weight: NonNegative = Field(2.0, description="Utility per unit trust in the store owner.")
+    attitude_weight: NonNegative = Field(
+        1.0, description="Utility of the brand's channels per unit of attitude (vs. outside)."
+    )
+    channel_constants: ChannelConstants = Field(default_factory=ChannelConstants)
+    outside_option_utility: float | None = Field(
+        1.0,
+        description="Utility of not buying the brand (a competitor, or nothing); null removes "
+        "the option so a consumer in need always buys when a channel is open.",
+    )
+
+
+# --------------------------------------------------------------------------- the maker
+
+
+class Manufacturer(Strict):
+    """The brand owner: production and finished-goods inventory (MODEL.md §1)."""
+
+    production_capacity_per_day: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Units that can be completed per day; null: unlimited."
+    )
+    production_lead_time_days: Days = Field(7, description="Days from production order to stock.")
+    forecast_window_days: Days = Field(
+        28, description="Moving-average window of the demand forecast."
+    )
+    safety_factor: NonNegative = Field(1.0, description="Safety stock in standard deviations.")
+    initial_stock_days: NonNegative = Field(
+        14.0, description="Finished goods on day 0, in days of the launch forecast."
+    )
+    launch_demand_per_1000_per_day: NonNegative = Field(
+        0.5, description="Launch forecast of total demand per 1,000 consumers (all channels)."
+    )
+
+
+# --------------------------------------------------------------------------- channels
+
+
+class Tier(Strict):
+    """One tier of the B2B2C chain (order-up-to policy on a moving-average forecast)."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Identifier, used in column names (inventory_<name>, orders_<name>)."
+    )
+    markup: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        description="Markup on the purchase price (practitioner FMCG tables: distributors "
+        "3–10 %, retailers 8–40 %)."
+    )
+    lead_time_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        2, description="Days from placing an order with the supplier to receiving it."
+    )
+    forecast_window_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        14, description="Moving-average window n of the demand forecast."
+    )
+    safety_factor: NonNegative = Field(
+        1.0, description="z in S = L·mean + z·sqrt(L)·sd (0 gives Chen et al.'s bound exactly)."
+    )
+    initial_stock_days: NonNegative = Field(
+        14.0, description="Stock on day 0, in days of the launch forecast."
+    )
+    serves: Annotated[int, Field(ge=1)] = Field(
+        10,
+        description="Downstream outlets served by one distributor of this tier (ignored for "
+        "the last tier, the retailers, whose number follows consumers_per_retailer).",
+    )
+
+
+def _default_tiers() -> list[Tier]:
+    return [
+        Tier(name="national", markup=0.05, lead_time_days=5, serves=1000),
+        Tier(name="regional", markup=0.07, lead_time_days=3, serves=5),
+        Tier(name="retailer", markup=0.20, lead_time_days=2),
+    ]
+
+
+class B2B2C(Strict):
+    """Maker → national → regional distributors → retailers → consumers (MODEL.md M3)."""
+
+    enabled: bool = True
+    wholesale_price: Positive = Field(
+        742.0,
+        description="Maker's price to the first tier; each tier adds its markup, so the shelf "
+        "price is wholesale · Π(1 + markup). Default: shelf price ≈ list price.",
+    )
+    tiers: Annotated[list[Tier], Field(min_length=1, max_length=8)] = Field(
+        default_factory=_default_tiers,
+        description="Tiers from upstream to downstream; the last one is the retailers.",
+    )
+    consumers_per_retailer: Annotated[int, Field(ge=1)] = Field(
+        500, description="Consumers per retail catchment area (a graph region)."
+    )
+    retail_stockouts: Literal["lost_sales", "backorder"] = Field(
+        "lost_sales",
+        description="A consumer who finds the shelf empty: lost_sales (tries another channel, "
+        "or waits) or backorder (buys now, the unit is delivered when stock arrives).",
+    )
+    shelf_awareness_per_year: NonNegative = Field(
+        0.2, description="Awareness hazard added by a stocked, open retailer in one's region."
+    )
+    launch_demand_per_1000_per_day: NonNegative = Field(
+        0.3, description="Retailers' launch forecast per 1,000 consumers served (sell-in on day 0)."
+    )
+
+    @model_validator(mode="after")
+    def _unique_tier_names(self) -> B2B2C:
+        names = [t.name for t in self.tiers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"tier names must be unique (got {names})")
+        return self
+
+
+class Advertising(Strict):
+    """Awareness bought by the direct channel (MODEL.md M4)."""
+
+    grps_per_day: NonNegative = Field(
+        10.0,
+        description="Gross rating points per day: impressions per 100 consumers per day.",
+    )
+    cpm: NonNegative = Field(30.0, description="Cost per thousand impressions.")
+    awareness_per_impression: Probability = Field(
+        0.01, description="Probability that one impression makes an unaware consumer aware."
+    )
+
+
+class B2C(Strict):
+    """The maker's direct online shop (MODEL.md M4)."""
+
+    enabled: bool = True
+    price: Positive = Field(
+        900.0, description="Direct price: below list, there are no distributor margins."
+    )
+    logistics_cost_per_unit: NonNegative = Field(20.0, description="Parcel delivery per unit.")
+    advertising: Advertising = Field(default_factory=Advertising)
+
+
+class Rollout(Strict):
+    """Who may open a micro-store, from when (seed 001: employees first, then the public)."""
+
+    employees_from_day: Day = Field(0, description="Day employees may open stores.")
+    public_from_day: Day | None = Field(
+        0, description="Day everyone else may; null: not before an open_to_public event."
+    )
+
+
+class Opening(Strict):
+    """Daily hazard of opening a store: identity plus interest (MODEL.md M5, seed 000)."""
+
+    employee_rate_per_day: NonNegative = Field(
+        0.02,
+        description="Hazard for employees once rolled out (seed 001: more than half of the "
+        "staff opened stores within weeks; 1 − e^(−0.02·35) ≈ 50 %).",
+    )
+    identity_rate_per_day: NonNegative = Field(
+        0.002, description="Hazard for a full fan (attitude 1), scaled by the fan excess."
+    )
+    interest_rate_per_day: NonNegative = Field(
+        0.002, description="Hazard when expected rebate income far exceeds effort."
+    )
+    recruitment_rate_per_day: NonNegative = Field(
+        0.01, description="Hazard per unit share of friends who run an open store."
+    )
+    fan_attitude_threshold: Annotated[float, Field(ge=-1.0, lt=1.0)] = Field(
+        0.5, description="Attitude above which identity drives opening; also the 'fan' kind."
+    )
+    effort_cost_per_day: NonNegative = Field(
+        7.0, description="Value of an owner's time running a store (seed 001: ~20 min a day)."
+    )
+    income_scale_per_day: Positive = Field(
+        5.0, description="Scale of the logistic response of interest to income minus effort."
+    )
+    expected_units_per_friend_per_year: NonNegative = Field(
+        0.3,
+        description="Prior belief of units sold per friend per year, before any store has a "
+        "track record; replaced by the observed rate as stores sell.",
+    )
+    influencer_degree_quantile: Probability = Field(
+        0.99, description="Owners at or above this degree quantile are influencers ('big V')."
+    )
+
+
+class Posting(Strict):
+    """Owners' posts to friends (MODEL.md M5; M7 adds policies and trust decay)."""
+
+    posts_per_day: NonNegative = Field(1.0, description="Mean posts per store per day (Poisson).")
+    view_probability: Probability = Field(
+        0.2, description="Probability that a given friend sees a given post."
+    )
+    awareness_per_view: Probability = Field(
+        0.05, description="Awareness hazard per post viewed, times trust in the owner."
+    )
+    memory_days: Days = Field(
+        7, description="A store that posted within this many days is a purchase option."
+    )
+
+
+class Closing(Strict):
+    """When an owner gives up (MODEL.md M5)."""
+
+    review_days: Days = Field(60, description="Age before an owner reviews the store; EWMA span.")
+    closing_rate_per_day: Probability = Field(
+        0.05, description="Daily probability of closing while income + identity < effort."
+    )
+    identity_value_per_day: NonNegative = Field(
+        7.0, description="Value of endorsing the brand, times the owner's positive attitude."
+    )
+    employee_value_per_day: NonNegative = Field(
+        7.0, description="Extra value for employees (part of the job)."
+    )
+
+
+class B2C2C(Strict):
+    """Micro-stores: people are channels, paid a rebate (MODEL.md M5, M6; seeds 000–002)."""
+
+    enabled: bool = True
+    price: Positive = Field(1000.0, description="Store price: parity with the list price.")
+    logistics_cost_per_unit: NonNegative = Field(
+        20.0, description="The maker ships (micro-store 2.0: owners hold no stock)."
+    )
+    rebate_rate: Share = Field(
+        0.05,
+        description="Rebate on the store's own sales. Seed 002: 1 % online referral vs 3–5 % to "
+        "channel distributors; Amazon Associates 1–3 %.",
+    )
+    upline_rebate_rates: Annotated[list[Share], Field(max_length=10)] = Field(
+        default_factory=list,
+        description="Multi-level rebates: rate earned by the upline at level 1, 2, … on a "
+        "downline store's sales (empty: single level).",
+    )
+    max_rebate_levels: Annotated[int, Field(ge=1, le=11)] = Field(
+        2,
+        description="Cap on levels paid, own level included (WeChat 2016: at most two levels; "
+        "China Direct Selling Regulation 2005: one).",
+    )
+    max_total_rebate_share: Share = Field(
+        0.30,
+        description="Cap on all rebates on one sale as a share of its price (China Direct "
+        "Selling Regulation 2005: 30 %).",
+    )
+    rollout: Rollout = Field(default_factory=Rollout)
+    opening: Opening = Field(default_factory=Opening)
+    posting: Posting = Field(default_factory=Posting)
+    closing: Closing = Field(default_factory=Closing)
+
+    @model_validator(mode="after")
+    def _rebates_within_caps(self) -> B2C2C:
+        levels = 1 + len(self.upline_rebate_rates)
+        if levels > self.max_rebate_levels:
+            raise ValueError(
+                f"upline_rebate_rates gives {levels} rebate levels, more than "
+                f"max_rebate_levels={self.max_rebate_levels}"
+            )
+        total = self.rebate_rate + math.fsum(self.upline_rebate_rates)
+        if total > self.max_total_rebate_share + 1e-12:
+            raise ValueError(
+                f"rebate_rate + upline_rebate_rates = {total:g} exceeds "
+                f"max_total_rebate_share={self.max_total_rebate_share:g}"
+            )
+        return self
+
+
+class Channels(Strict):
+    b2b2c: B2B2C = Field(default_factory=B2B2C)
+    b2c: B2C = Field(default_factory=B2C)
+    b2c2c: B2C2C = Field(default_factory=B2C2C)
+
+    @model_validator(mode="after")
+    def _one_enabled(self) -> Channels:
+        if not (self.b2b2c.enabled or self.b2c.enabled or self.b2c2c.enabled):
+            raise ValueError("at least one channel must be enabled")
+        return self
+
+
+# --------------------------------------------------------------------------- events (M9)
+
+
+class EventBase(Strict):
+    day: Annotated[int, Field(ge=1)] = Field(description="Day the event happens (start of day).")
+
+
+class CloseChannel(EventBase):
+    """A channel stops selling (the 2020 offline shutdown, seed 002)."""
+
+    action: Literal["close_channel"]
+    channel: Literal["b2b2c", "b2c", "b2c2c"]
+
+
+class ReopenChannel(EventBase):
+    action: Literal["reopen_channel"]
+    channel: Literal["b2b2c", "b2c", "b2c2c"]
+
+
+class OpenToPublic(EventBase):
+    """Micro-stores open to everyone (seed 001: after the employee beta)."""
+
+    action: Literal["open_to_public"]
+
+
+class CompetitorEnters(EventBase):
+    """A competitor makes not buying the brand more attractive."""
+
+    action: Literal["competitor_enters"]
+    outside_utility_increase: float = Field(
+        0.5, description="Added to the outside option's utility (created at 0 if absent)."
+    )
+
+
+class SetParameters(EventBase):
+    """Change parameters: a price, a rebate, an ad budget (dotted paths, validated)."""
+
+    action: Literal["set"]
+    values: dict[str, Any] = Field(description="Dotted parameter path → new value.")
+
+
+Event = Annotated[
+    CloseChannel | ReopenChannel | OpenToPublic | CompetitorEnters | SetParameters,
+    Field(discriminator="action"),
+]
+
+FROZEN_PATHS: tuple[str, ...] = (
+    "name",
+    "description",
+    "seed",
+    "days",
+    "market",
+    "graph",
+    "product.kind",
+    "manufacturer.production_lead_time_days",
+    "manufacturer.forecast_window_days",
+    "channels.b2b2c.enabled",
+    "channels.b2c.enabled",
+    "channels.b2c2c.enabled",
+    "channels.b2b2c.tiers",
+    "channels.b2b2c.consumers_per_retailer",
+    "events",
+)
+"""Structural parameters a ``set`` event may not change (they shape the built model)."""
+
+LIVE_TIER_FIELDS: tuple[str, ...] = ("markup", "safety_factor")
+"""Tier fields a ``set`` event may change (``channels.b2b2c.tiers.<i>.<field>``)."""
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(Strict):
+    """A resolved scenario: the complete input of one run."""
+
+    name: str = Field("scenario", description="Short name, used in results folder names.")
+    description: str = Field("", description="What the scenario is about.")
+    seed: Annotated[int, Field(ge=0)] = Field(
+        0, description="Root seed of the run's random number generator."
+    )
+    days: Annotated[int, Field(ge=1, le=36_500)] = Field(365, description="Days to simulate.")
+    market: Market = Field(default_factory=Market)
+    graph: Graph = Field(default_factory=lambda: PowerlawClusterGraph(type="powerlaw_cluster"))
+    product: Product = Field(default_factory=Product)
+    consumers: Consumers = Field(default_factory=Consumers)
+    diffusion: Diffusion = Field(default_factory=Diffusion)
+    trust: Trust = Field(default_factory=Trust)
+    choice: Choice = Field(default_factory=Choice)
+    manufacturer: Manufacturer = Field(default_factory=Manufacturer)
+    channels: Channels = Field(default_factory=Channels)
+    events: list[Event] = Field(default_factory=list, description="Dated events (M9).")
+
+
+def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-section checks that need the whole scenario: (key path, message) pairs."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for i, event in enumerate(scenario.events):
+        if isinstance(event, CloseChannel | ReopenChannel) and not (
+            getattr(scenario.channels, event.channel).enabled
+        ):
+            problems.append((("events", i, "channel"), f"channel {event.channel!r} is not enabled"))
+        if isinstance(event, SetParameters):
+            for path in event.values:
+                try:
+                    check_live_path(path)
+                except ValueError as exc:
+                    problems.append((("events", i, "values", path), str(exc)))
+    return problems
+
+
+def check_live_path(path: str) -> None:
+    """Raise ValueError unless ``path`` names a parameter a ``set`` event may change."""
+    parts = path.split(".")
+    if len(parts) >= 4 and parts[:3] == ["channels", "b2b2c", "tiers"]:
+        if len(parts) == 5 and parts[3].isdigit() and parts[4] in LIVE_TIER_FIELDS:
+            return
+        raise ValueError(
+            f"{path!r} cannot change during a run (tier fields that can: "
+            f"{', '.join(LIVE_TIER_FIELDS)})"
+        )
+    for frozen in FROZEN_PATHS:
+        if path == frozen or path.startswith(frozen + "."):
+            raise ValueError(f"{path!r} shapes the built model and cannot change during a run")
+
+
+def channel_enabled(scenario: Scenario) -> dict[str, bool]:
+    """Which channels exist in this scenario, by channel id."""
+    return {c: getattr(scenario.channels, c).enabled for c in CHANNELS}

@@ -1,0 +1,345 @@
+"""B2B2C supply chain and the maker's production: inventories, lead times, order-up-to (M3).
+
+Each tier (national → regional → retailer, any number of tiers) holds per-distributor arrays;
+the Mesa ``Distributor`` agents are handles onto one row. The rules, in the order they run:
+
+* **Receive** (start of day *t*): shipments sent on day *t − L* join stock on hand.
+* **Retail sale** (consumer purchases): served while stock lasts; unserved demand is lost.
+* **Review and order** (end of day, retailers first, then up the chain): with demand *D_t*
+  (consumer attempts at a retailer, orders received at a distributor, all demand at the maker)
+  a moving average over the last *n* days gives μ̂ and σ̂; the order-up-to level is
+  ``S_t = L·μ̂_t + z·√L·σ̂_t``; the order is ``q_t = max(0, round(S_t − IP_t))`` with inventory
+  position ``IP = on hand + in transit + owed by the supplier − owed to customers``.
+  With z = 0 and an always-stocked supplier this is the policy of Chen et al. (2000), whose
+  orders satisfy ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand: the bullwhip effect.
+* **Ship**: a supplier ships what its customers are owed, rationing proportionally (largest
+  remainder) when short; the rest stays owed (backorders between tiers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.scenario import Manufacturer, Tier
+
+
+def serve_from_stock(point: StockPoint, nodes: np.ndarray, backorder: bool = False) -> np.ndarray:
+    """Serve one unit to each request in order while the requested node has stock.
+
+    Args:
+        point: The stock point (retailers, or the maker's finished goods).
+        nodes: For each request, in priority order (already shuffled), the node asked.
+        backorder: If true, requests beyond the stock on hand are sold anyway and join the
+            node's backlog, delivered first when stock arrives; otherwise they are lost.
+
+    Returns:
+        Boolean mask of sold requests. Stock on hand falls by the units delivered now; every
+        request counts as demand at its node (lost sales included), sold ones as sold.
+    """
+    if len(nodes) == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(nodes, kind="stable")
+    sorted_nodes = nodes[order]
+    first = np.searchsorted(sorted_nodes, sorted_nodes, side="left")
+    rank = np.arange(len(nodes)) - first
+    now = np.empty(len(nodes), dtype=bool)
+    now[order] = rank < point.on_hand[sorted_nodes]
+    point.demand_today += np.bincount(nodes, minlength=point.count)
+    delivered = np.bincount(nodes[now], minlength=point.count)
+    point.on_hand -= delivered
+    if backorder:
+        point.backlog += np.bincount(nodes[~now], minlength=point.count)
+        point.sold_today += np.bincount(nodes, minlength=point.count)
+        return np.ones(len(nodes), dtype=bool)
+    point.sold_today += delivered
+    return now
+
+
+def order_up_to_level(
+    mean: np.ndarray, sd: np.ndarray, lead_time: int, safety_factor: float
+) -> np.ndarray:
+    """Order-up-to level ``S = L·μ̂ + z·√L·σ̂``."""
+    return lead_time * mean + safety_factor * np.sqrt(lead_time) * sd
+
+
+def order_quantity(level: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Order ``q = max(0, round(S − IP))`` in whole units."""
+    return np.maximum(0, np.rint(level - position)).astype(np.int64)
+
+
+def allocate(requests: np.ndarray, supplier: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Ship to each customer what it is owed, rationing by supplier when stock is short.
+
+    Args:
+        requests: Units owed to each customer (int64, ≥ 0).
+        supplier: Index of each customer's supplier.
+        available: Units on hand at each supplier.
+
+    Returns:
+        Units shipped to each customer: all of ``requests`` where the supplier has enough;
+        otherwise ``floor(r · H / R)`` plus one unit to the largest remainders so that exactly
+        ``H`` units ship (ties broken by customer index). Deterministic.
+    """
+    total = np.bincount(supplier, weights=requests, minlength=len(available)).astype(np.int64)
+    short = total > available
+    if not short.any():
+        return requests.copy()
+    ratio = np.ones(len(available))
+    ratio[short] = available[short] / total[short]
+    exact = requests * ratio[supplier]
+    shipped = np.floor(exact).astype(np.int64)
+    shipped = np.minimum(shipped, requests)
+    left = np.minimum(available, total) - np.bincount(
+        supplier, weights=shipped, minlength=len(available)
+    ).astype(np.int64)
+    if left.any():
+        frac = exact - shipped
+        order = np.lexsort((np.arange(len(requests)), -frac, supplier))
+        sorted_sup = supplier[order]
+        first = np.searchsorted(sorted_sup, sorted_sup, side="left")
+        rank = np.arange(len(order)) - first
+        extra = (rank < left[sorted_sup]) & (requests[order] > shipped[order])
+        shipped[order[extra]] += 1
+    return shipped
+
+
+@dataclass
+class StockPoint:
+    """Inventory, pipeline and forecast of a set of stock-holding nodes with one policy.
+
+    Used for every B2B2C tier and for the maker's finished goods.
+    """
+
+    count: int
+    lead_time: int
+    window: int
+    launch_forecast: np.ndarray
+    on_hand: np.ndarray = field(init=False)
+    backlog: np.ndarray = field(init=False)
+    pipeline: np.ndarray = field(init=False)
+    owed: np.ndarray = field(init=False)
+    history: np.ndarray = field(init=False)
+    demand_today: np.ndarray = field(init=False)
+    orders_today: np.ndarray = field(init=False)
+    sold_today: np.ndarray = field(init=False)
+    received_today: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.count
+        self.on_hand = np.zeros(n, dtype=np.int64)
+        self.backlog = np.zeros(n, dtype=np.int64)
+        self.pipeline = np.zeros((n, self.lead_time + 1), dtype=np.int64)
+        self.owed = np.zeros(n, dtype=np.int64)
+        self.history = np.repeat(
+            np.asarray(self.launch_forecast, dtype=np.float64)[:, None], self.window, axis=1
+        )
+        self.demand_today = np.zeros(n, dtype=np.int64)
+        self.orders_today = np.zeros(n, dtype=np.int64)
+        self.sold_today = np.zeros(n, dtype=np.int64)
+        self.received_today = np.zeros(n, dtype=np.int64)
+
+    def start_day(self, day: int) -> int:
+        """Receive what arrives today, deliver backorders first; clear the day's counters.
+
+        Returns units delivered to end customers from the backlog.
+        """
+        slot = day % (self.lead_time + 1)
+        self.received_today = self.pipeline[:, slot].copy()
+        self.on_hand += self.received_today
+        self.pipeline[:, slot] = 0
+        delivered = np.minimum(self.on_hand, self.backlog)
+        self.on_hand -= delivered
+        self.backlog -= delivered
+        self.demand_today[:] = 0
+        self.orders_today[:] = 0
+        self.sold_today[:] = 0
+        return int(delivered.sum())
+
+    def send(self, day: int, units: np.ndarray) -> None:
+        """Put units in transit to arrive at the start of day ``day + lead_time``."""
+        self.pipeline[:, (day + self.lead_time) % (self.lead_time + 1)] += units
+
+    @property
+    def in_transit(self) -> np.ndarray:
+        return self.pipeline.sum(axis=1)
+
+    def forecast(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Record today's demand and return the moving average and sd over ``window`` days."""
+        self.history[:, day % self.window] = self.demand_today
+        return self.history.mean(axis=1), self.history.std(axis=1)
+
+
+class SupplyChain:
+    """The maker's finished goods plus the B2B2C tiers (none when B2B2C is off).
+
+    Attributes:
+        maker: Finished-goods stock point of the manufacturer (its pipeline is production).
+        tiers: One StockPoint per tier, upstream first; ``tiers[-1]`` are the retailers.
+        supplier: For each tier, the index of each node's supplier in the tier above
+            (all zeros for the first tier, whose supplier is the maker).
+        names: Tier names.
+    """
+
+    def __init__(
+        self,
+        maker_policy: Manufacturer,
+        maker_launch_forecast: float,
+        tiers: list[Tier],
+        supplier: list[np.ndarray],
+        retail_launch_forecast: np.ndarray,
+    ) -> None:
+        self.names = [t.name for t in tiers]
+        self.supplier = supplier
+        self.maker = StockPoint(
+            1,
+            maker_policy.production_lead_time_days,
+            maker_policy.forecast_window_days,
+            np.array([maker_launch_forecast]),
+        )
+        self.tiers: list[StockPoint] = []
+        if not tiers:
+            self.produced_total = 0
+            self.produced_today = 0
+            return
+        forecasts: list[np.ndarray] = [np.asarray(retail_launch_forecast, dtype=np.float64)]
+        for k in range(len(tiers) - 1, 0, -1):
+            up_count = int(supplier[k].max()) + 1 if len(supplier[k]) else 0
+            forecasts.insert(0, np.bincount(supplier[k], weights=forecasts[0], minlength=up_count))
+        for tier, forecast in zip(tiers, forecasts, strict=True):
+            self.tiers.append(
+                StockPoint(len(forecast), tier.lead_time_days, tier.forecast_window_days, forecast)
+            )
+        self.produced_total = 0
+        self.produced_today = 0
+
+    # ------------------------------------------------------------------ day 0
+
+    def initial_stock(self, tiers: list[Tier], maker_policy: Manufacturer) -> list[np.ndarray]:
+        """Day-0 stock of each tier: ``initial_stock_days`` × launch forecast, rounded.
+
+        Returns the units placed at each tier (the caller books the sell-in).
+        """
+        placed = []
+        for tier, point in zip(tiers, self.tiers, strict=True):
+            units = np.rint(tier.initial_stock_days * point.history[:, 0]).astype(np.int64)
+            point.on_hand += units
+            placed.append(units)
+        maker_units = round(maker_policy.initial_stock_days * float(self.maker.history[0, 0]))
+        self.maker.on_hand[0] += maker_units
+        return placed
+
+    # ------------------------------------------------------------------ daily
+
+    def start_day(self, day: int) -> int:
+        """Receive shipments and completed production; retailers deliver backorders first.
+
+        Returns units produced today.
+        """
+        self.maker.start_day(day)
+        self.produced_today = int(self.maker.received_today[0])
+        self.produced_total += self.produced_today
+        for point in self.tiers:
+            point.start_day(day)
+        return self.produced_today
+
+    def review(
+        self, day: int, tiers: list[Tier], maker_policy: Manufacturer
+    ) -> tuple[list[np.ndarray], int]:
+        """End-of-day ordering and shipping down the chain, retailers first.
+
+        Args:
+            day: Today.
+            tiers: Live tier parameters (markups/safety factors may change through events).
+            maker_policy: Live maker parameters. The maker's demand signal is everything asked
+                of its stock today: direct and micro-store purchases (recorded when served, lost
+                sales included) plus the first tier's orders.
+
+        Returns:
+            Units shipped to each tier today (the caller books payments), and production started.
+        """
+        shipped: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(self.tiers)
+        for k in range(len(self.tiers) - 1, -1, -1):
+            point = self.tiers[k]
+            if k < len(self.tiers) - 1:
+                down = self.tiers[k + 1]
+                point.demand_today += np.bincount(
+                    self.supplier[k + 1], weights=down.orders_today, minlength=point.count
+                ).astype(np.int64)
+                sent = allocate(down.owed, self.supplier[k + 1], point.on_hand)
+                self._ship(day, point, down, self.supplier[k + 1], sent)
+                shipped[k + 1] = sent
+            mean, sd = point.forecast(day)
+            level = order_up_to_level(mean, sd, point.lead_time, tiers[k].safety_factor)
+            owed_down = (
+                np.bincount(
+                    self.supplier[k + 1], weights=self.tiers[k + 1].owed, minlength=point.count
+                ).astype(np.int64)
+                if k < len(self.tiers) - 1
+                else 0
+            )
+            position = point.on_hand + point.in_transit + point.owed - owed_down - point.backlog
+            point.orders_today = order_quantity(level, position)
+            point.owed += point.orders_today
+        maker = self.maker
+        if self.tiers:
+            first = self.tiers[0]
+            maker.demand_today[0] += int(first.orders_today.sum())
+            zeros = np.zeros(first.count, dtype=np.intp)
+            sent = allocate(first.owed, zeros, maker.on_hand)
+            self._ship(day, maker, first, zeros, sent)
+            shipped[0] = sent
+        mean, sd = maker.forecast(day)
+        level = order_up_to_level(mean, sd, maker.lead_time, maker_policy.safety_factor)
+        owed_down = int(self.tiers[0].owed.sum()) if self.tiers else 0
+        position = maker.on_hand + maker.in_transit - owed_down
+        start = order_quantity(level, position)
+        if maker_policy.production_capacity_per_day is not None:
+            start = np.minimum(start, maker_policy.production_capacity_per_day)
+        maker.orders_today = start
+        maker.send(day, start)
+        return shipped, int(start[0])
+
+    @staticmethod
+    def _ship(
+        day: int, source: StockPoint, dest: StockPoint, supplier: np.ndarray, sent: np.ndarray
+    ) -> None:
+        source.on_hand -= np.bincount(supplier, weights=sent, minlength=source.count).astype(
+            np.int64
+        )
+        source.sold_today += np.bincount(supplier, weights=sent, minlength=source.count).astype(
+            np.int64
+        )
+        dest.owed -= sent
+        dest.send(day, sent)
+
+    # ------------------------------------------------------------------ measures
+
+    def backlog_total(self) -> int:
+        """Units sold to consumers at retailers and not yet delivered (backorders)."""
+        return sum(int(point.backlog.sum()) for point in self.tiers)
+
+    def units_held(self) -> int:
+        """Units in every inventory and pipeline (maker finished goods included, WIP not)."""
+        total = int(self.maker.on_hand.sum())
+        for point in self.tiers:
+            total += int(point.on_hand.sum()) + int(point.pipeline.sum())
+        return total
+
+
+def tier_prices(wholesale_price: float, tiers: list[Tier]) -> tuple[np.ndarray, np.ndarray]:
+    """Purchase and selling price per unit for each tier.
+
+    The first tier buys at the maker's wholesale price; each tier sells at its purchase price
+    times (1 + markup), which is the next tier's purchase price; the last tier's selling price
+    is the shelf price consumers pay.
+    """
+    buy = np.zeros(len(tiers))
+    sell = np.zeros(len(tiers))
+    price = wholesale_price
+    for k, tier in enumerate(tiers):
+        buy[k] = price
+        price = price * (1.0 + tier.markup)
+        sell[k] = price
+    return buy, sell
