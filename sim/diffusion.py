@@ -27,15 +27,15 @@ def hazard_probability(rate: np.ndarray) -> np.ndarray:
     return -np.expm1(-rate)
 
 
-def adopter_share(
-    neighbor_sum,
-    adopted: np.ndarray,
-    trust_total: np.ndarray,
-) -> np.ndarray:
-    """Trust-weighted share of adopting friends ``sᵢ`` (0 for consumers without friends)."""
-    weighted = neighbor_sum(adopted.astype(np.float64))
-    out = np.zeros_like(weighted)
-    np.divide(weighted, trust_total, out=out, where=trust_total > 0)
+def adopter_share(trusted_adopters: np.ndarray, trust_total: np.ndarray) -> np.ndarray:
+    """Trust-weighted share of adopting friends ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` (0 without friends).
+
+    Args:
+        trusted_adopters: ``Σⱼ τᵢⱼ·aⱼ`` for every consumer.
+        trust_total: ``Σⱼ τᵢⱼ`` for every consumer.
+    """
+    out = np.zeros_like(trusted_adopters)
+    np.divide(trusted_adopters, trust_total, out=out, where=trust_total > 0)
     return out
 
 

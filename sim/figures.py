@@ -120,12 +120,14 @@ def _sales(ts: dict, enabled: list[str], title: str, path: Path) -> Path:
 def _profit(ts: dict, title: str, path: Path) -> Path:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
     day = ts["day"]
-    ax1.plot(day, ts["manufacturer_profit_cumulative"], color="black")
+    ax1.plot(day, ts["manufacturer_profit_cumulative"], color="black", label="profit (accrual)")
+    ax1.plot(day, ts["manufacturer_cash"], color="grey", ls="--", label="cash (stock paid for)")
     ax1.axhline(0, color="grey", lw=0.8)
-    ax1.set_title("Manufacturer cumulative profit")
+    ax1.set_title("Manufacturer cumulative profit and cash")
     ax1.set_xlabel("day")
+    ax1.legend(fontsize=8)
     costs = {
-        "production": ts["cost_production"],
+        "goods sold (at cost)": ts["cost_of_goods_sold"],
         "distributor margins": ts["distributor_margin"],
         "rebates": ts["cost_rebates"],
         "advertising": ts["cost_advertising"],

@@ -267,6 +267,20 @@ class SocialGraph:
             mat = self._cache.setdefault("csr", mat)
         return mat
 
+    def weighted_adjacency(self, entry_weights: np.ndarray) -> sp.csr_array:
+        """CSR matrix W with ``W[i, j] = entry_weights[e]`` for entry ``e = (i, j)``.
+
+        Shares the index arrays of :meth:`adjacency`; build it once and reuse it while the
+        weights do not change (``W @ x`` is then a plain sparse product).
+        """
+        if self.complete:
+            raise ValueError("entry_weights are not supported on a complete graph")
+        mat = self.adjacency()
+        w = np.asarray(entry_weights, dtype=np.float64)
+        if w.shape != (self.n_entries,):
+            raise ValueError(f"entry_weights must have shape ({self.n_entries},), got {w.shape}")
+        return sp.csr_array((w, mat.indices, mat.indptr), shape=mat.shape, copy=False)
+
     def neighbor_sum(self, x: np.ndarray, entry_weights: np.ndarray | None = None) -> np.ndarray:
         """Weighted sum of a node quantity over each node's neighbours.
 
@@ -296,14 +310,7 @@ class SocialGraph:
             if entry_weights is not None:
                 raise ValueError("entry_weights are not supported on a complete graph")
             return x.sum(axis=0) - x
-        mat = self.adjacency()
-        if entry_weights is not None:
-            w = np.asarray(entry_weights, dtype=np.float64)
-            if w.shape != (self.n_entries,):
-                raise ValueError(
-                    f"entry_weights must have shape ({self.n_entries},), got {w.shape}"
-                )
-            mat = sp.csr_array((w, mat.indices, mat.indptr), shape=mat.shape, copy=False)
+        mat = self.adjacency() if entry_weights is None else self.weighted_adjacency(entry_weights)
         return np.asarray(mat @ x, dtype=np.float64)
 
 
@@ -885,6 +892,7 @@ class EdgeListError(ValueError):
         """Store the message and the line number."""
         super().__init__(message if line is None else f"line {line}: {message}")
         self.line = line
+        self.message = message
 
 
 def read_edgelist(path: str | os.PathLike[str]) -> tuple[SocialGraph, list[str]]:
@@ -989,6 +997,7 @@ def _cache_key(kind: str, n: int, params: dict[str, Any], seed: int) -> str:
         p = pathlib.Path(params["path"])
         st = p.stat()
         desc["n"] = None
+        desc["seed"] = None
         desc["file"] = {
             "path": str(p.resolve()),
             "size": st.st_size,

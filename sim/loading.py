@@ -21,6 +21,7 @@ from typing import Any, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim import graph as graphs
 from sim.scenario import Scenario, semantic_problems
 
 Key = tuple[str | int, ...]
@@ -609,6 +610,32 @@ def _resolve_edgelist(data: dict[str, Any], origins: dict[Key, Origin], fallback
     if not target.is_file():
         raise ScenarioError([Problem(origin, "graph.path", f"edge-list file not found: {raw}")])
     graph["path"] = str(target.resolve())
+    try:
+        nodes = graphs.build_graph("edgelist", 0, {"path": graph["path"]}, 0).n
+    except graphs.EdgeListError as exc:
+        where = Origin(_display(target), exc.line)
+        raise ScenarioError([Problem(where, "", f"edge list: {exc.message}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(
+            [Problem(origin, "graph.path", f"cannot read edge list ({exc})")]
+        ) from None
+    market = data.setdefault("market", {})
+    if not isinstance(market, dict):
+        return
+    declared = market.get("consumers")
+    if declared is not None and declared != nodes:
+        where = _origin_for(("market", "consumers"), origins, fallback)
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    "market.consumers",
+                    f"must equal the {nodes} nodes of the edge list (got {declared!r}); "
+                    "leave it out to take it from the file",
+                )
+            ]
+        )
+    market["consumers"] = nodes
 
 
 def scenario_yaml(scenario: Scenario) -> str:

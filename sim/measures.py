@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.accounting import MAKER
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
@@ -59,12 +60,14 @@ def measure_names(tier_names: list[str]) -> list[str]:
     names += [f"maker_revenue_{c}" for c in CHANNELS]
     names += [
         "cost_production",
+        "cost_of_goods_sold",
         "cost_logistics",
         "cost_advertising",
         "cost_rebates",
         "distributor_margin",
         "manufacturer_profit",
         "manufacturer_profit_cumulative",
+        "manufacturer_cash",
         "aware",
         "adopters",
         "in_market",
@@ -104,6 +107,7 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
     m["maker_revenue_b2c"] = flows["revenue_b2c"]
     m["maker_revenue_b2c2c"] = flows["revenue_b2c2c"]
     m["cost_production"] = flows["production"]
+    m["cost_of_goods_sold"] = today.units_from_maker * model.params.product.unit_cost
     m["cost_logistics"] = flows["logistics_b2c"] + flows["logistics_b2c2c"]
     m["cost_advertising"] = flows["advertising"]
     m["cost_rebates"] = flows["rebates"]
@@ -112,7 +116,7 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
         m["maker_revenue_b2b2c"]
         + m["maker_revenue_b2c"]
         + m["maker_revenue_b2c2c"]
-        - m["cost_production"]
+        - m["cost_of_goods_sold"]
         - m["cost_logistics"]
         - m["cost_advertising"]
         - m["cost_rebates"]
@@ -120,6 +124,7 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
     model.profit_cumulative += profit
     m["manufacturer_profit"] = profit
     m["manufacturer_profit_cumulative"] = model.profit_cumulative
+    m["manufacturer_cash"] = model.ledger.balances[MAKER]
     m["aware"] = int(c.aware.sum())
     m["adopters"] = int(c.adopted.sum())
     m["in_market"] = today.in_market

@@ -81,6 +81,7 @@ class DayCounters:
     stores_opened: int = 0
     stores_closed: int = 0
     distributor_margin: float = 0.0
+    units_from_maker: int = 0
     events: list[str] = field(default_factory=list)
 
 
@@ -126,6 +127,7 @@ class ChannelModel(mesa.Model):
         n = self.graph.n
         self.consumers = ConsumerPopulation.create(p, self.graph.degree, self.rng)
         self.edge_trust = self._initial_trust()
+        self._trust_matrix = None
         self._trust_total = self._neighbor_sum(np.ones(n))
 
         self.ledger = Ledger()
@@ -165,10 +167,20 @@ class ChannelModel(mesa.Model):
         return np.clip(draws, 0.0, 1.0).astype(np.float32)
 
     def _neighbor_sum(self, x: np.ndarray) -> np.ndarray:
-        """Σⱼ τᵢⱼ·xⱼ over friends (complete graph: uniform trust = initial mean)."""
+        """Σⱼ τᵢⱼ·xⱼ over friends (complete graph: uniform trust = initial mean).
+
+        ``x`` may hold several quantities as columns (one sparse product for all).
+        """
         if self.graph.complete:
             return self.params.trust.initial_mean * self.graph.neighbor_sum(x)
-        return self.graph.neighbor_sum(x, self.edge_trust)
+        if self._trust_matrix is None:
+            self._trust_matrix = self.graph.weighted_adjacency(self.edge_trust)
+        return np.asarray(self._trust_matrix @ x, dtype=np.float64)
+
+    def trust_changed(self) -> None:
+        """Call after editing ``edge_trust``: drops cached trust-weighted sums."""
+        self._trust_matrix = None
+        self._trust_total = self._neighbor_sum(np.ones(self.graph.n))
 
     def mean_trust(self) -> float:
         if self.graph.complete:
@@ -227,7 +239,7 @@ class ChannelModel(mesa.Model):
             for k, units in enumerate(placed):
                 self._pay_supplier(k, units, buy[k])
         self.profit_cumulative = (
-            self.ledger.flows_total["wholesale"] - self.ledger.flows_total["production"]
+            self.ledger.flows_total["wholesale"] - self.today.units_from_maker * p.product.unit_cost
         )
 
     def _pay_supplier(self, k: int, units: np.ndarray, unit_price: float) -> None:
@@ -238,6 +250,7 @@ class ChannelModel(mesa.Model):
         total = float(amount.sum())
         if k == 0:
             self.units_to_distributors += int(units.sum())
+            self.today.units_from_maker += int(units.sum())
             self.ledger.transfer(distributor_account(names[0]), MAKER, total, "wholesale")
         else:
             self.distributor_cash[k - 1] += np.bincount(
@@ -333,12 +346,17 @@ class ChannelModel(mesa.Model):
         if self.supply.tiers and self.channel_open["b2b2c"]:
             stocked = self.supply.tiers[-1].on_hand > 0
             rate += (p.channels.b2b2c.shelf_awareness_per_year / 365.0) * stocked[c.region]
-        if posts is not None:
-            post = p.channels.b2c2c.posting
-            rate += post.view_probability * post.awareness_per_view * self._neighbor_sum(posts)
         q = p.diffusion.imitation_rate_per_year / 365.0
-        if q > 0:
-            rate += q * adopter_share(self._neighbor_sum, c.adopted, self._trust_total)
+        columns = [c.adopted.astype(np.float64)] if q > 0 else []
+        if posts is not None:
+            columns.append(posts)
+        if columns:
+            sums = self._neighbor_sum(np.column_stack(columns))
+            if q > 0:
+                rate += q * adopter_share(sums[:, 0], self._trust_total)
+            if posts is not None:
+                post = p.channels.b2c2c.posting
+                rate += post.view_probability * post.awareness_per_view * sums[:, -1]
         gained, forgot = awareness_step(
             c.aware, c.adopted, rate, p.diffusion.forgetting_rate_per_day, self.rng
         )
@@ -522,6 +540,7 @@ class ChannelModel(mesa.Model):
                     "spend_b2b2c",
                 )
             else:
+                self.today.units_from_maker += k
                 ledger.transfer(CONSUMERS, MAKER, price * k, f"revenue_{channel}")
                 cost = getattr(p.channels, channel).logistics_cost_per_unit * k
                 ledger.transfer(MAKER, LOGISTICS, cost, f"logistics_{channel}")

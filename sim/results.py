@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.accounting import MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.measures import gini, top_share
 from sim.microstores import STORE_KINDS
@@ -160,8 +161,10 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "channels": channels,
         "manufacturer": {
             "profit": float(model.profit_cumulative),
+            "cash": float(model.ledger.balances[MAKER]),
             "costs": {
-                "production": flows["production"],
+                "goods_sold_at_cost": float(frame["cost_of_goods_sold"].sum()),
+                "production_paid": flows["production"],
                 "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
                 "advertising": flows["advertising"],
                 "rebates": flows["rebates"],

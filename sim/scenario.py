@@ -291,7 +291,7 @@ class Manufacturer(Strict):
         14.0, description="Finished goods on day 0, in days of the launch forecast."
     )
     launch_demand_per_1000_per_day: NonNegative = Field(
-        0.5, description="Launch forecast of total demand per 1,000 consumers (all channels)."
+        0.2, description="Launch forecast of total demand per 1,000 consumers (all channels)."
     )
 
 
@@ -349,7 +349,7 @@ class B2B2C(Strict):
         description="Tiers from upstream to downstream; the last one is the retailers.",
     )
     consumers_per_retailer: Annotated[int, Field(ge=1)] = Field(
-        500, description="Consumers per retail catchment area (a graph region)."
+        2000, description="Consumers per retail catchment area (a graph region)."
     )
     retail_stockouts: Literal["lost_sales", "backorder"] = Field(
         "lost_sales",
@@ -360,7 +360,7 @@ class B2B2C(Strict):
         0.2, description="Awareness hazard added by a stocked, open retailer in one's region."
     )
     launch_demand_per_1000_per_day: NonNegative = Field(
-        0.3, description="Retailers' launch forecast per 1,000 consumers served (sell-in on day 0)."
+        0.1, description="Retailers' launch forecast per 1,000 consumers served (sell-in on day 0)."
     )
 
     @model_validator(mode="after")

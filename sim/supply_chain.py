@@ -8,7 +8,7 @@ the Mesa ``Distributor`` agents are handles onto one row. The rules, in the orde
 * **Review and order** (end of day, retailers first, then up the chain): with demand *D_t*
   (consumer attempts at a retailer, orders received at a distributor, all demand at the maker)
   a moving average over the last *n* days gives μ̂ and σ̂; the order-up-to level is
-  ``S_t = L·μ̂_t + z·√L·σ̂_t``; the order is ``q_t = max(0, round(S_t − IP_t))`` with inventory
+  ``S_t = L·μ̂_t + z·√L·σ̂_t``; the order is ``q_t = max(0, ⌈S_t − IP_t⌉)`` with inventory
   position ``IP = on hand + in transit + owed by the supplier − owed to customers``.
   With z = 0 and an always-stocked supplier this is the policy of Chen et al. (2000), whose
   orders satisfy ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand: the bullwhip effect.
@@ -65,8 +65,8 @@ def order_up_to_level(
 
 
 def order_quantity(level: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Order ``q = max(0, round(S − IP))`` in whole units."""
-    return np.maximum(0, np.rint(level - position)).astype(np.int64)
+    """Order ``q = max(0, ⌈S − IP⌉)``: the fewest whole units that lift IP to at least S."""
+    return np.maximum(0, np.ceil(level - position - 1e-9)).astype(np.int64)
 
 
 def allocate(requests: np.ndarray, supplier: np.ndarray, available: np.ndarray) -> np.ndarray:
