@@ -88,11 +88,15 @@ class PowerlawClusterGraph(GraphBase):
 
 
 class BarabasiAlbertGraph(GraphBase):
+    """Barabási–Albert preferential attachment: scale-free, little clustering."""
+
     type: Literal["barabasi_albert"]
     m: Annotated[int, Field(ge=1, le=1000)] = Field(5, description="Edges added per new node.")
 
 
 class WattsStrogatzGraph(GraphBase):
+    """Watts–Strogatz small world: a ring lattice with a share of edges rewired at random."""
+
     type: Literal["watts_strogatz"]
     k: Annotated[int, Field(ge=2, le=1000, multiple_of=2)] = Field(
         10, description="Nearest neighbours in the ring lattice (even)."
@@ -101,11 +105,15 @@ class WattsStrogatzGraph(GraphBase):
 
 
 class ErdosRenyiGraph(GraphBase):
+    """Erdős–Rényi random graph G(n, p) with p = mean_degree/(n − 1)."""
+
     type: Literal["erdos_renyi"]
     mean_degree: Positive = Field(10.0, description="Expected number of friends.")
 
 
 class StochasticBlockGraph(GraphBase):
+    """Stochastic block model: equal circles of friends, dense inside, sparse between."""
+
     type: Literal["stochastic_block"]
     communities: Annotated[int, Field(ge=1)] = Field(100, description="Number of equal circles.")
     mean_degree_in: NonNegative = Field(8.0, description="Expected friends inside one's circle.")
@@ -113,6 +121,8 @@ class StochasticBlockGraph(GraphBase):
 
 
 class RingGraph(GraphBase):
+    """Ring lattice: each consumer knows its k nearest neighbours (the network lower bound)."""
+
     type: Literal["ring"]
     k: Annotated[int, Field(ge=2, le=1000, multiple_of=2)] = Field(
         2, description="Nearest neighbours (k/2 on each side)."
@@ -126,6 +136,8 @@ class CompleteGraph(GraphBase):
 
 
 class EdgeListGraph(GraphBase):
+    """A user's network from a file; node labels are relabelled 0..N−1 in order of appearance."""
+
     type: Literal["edgelist"]
     path: str = Field(
         description="Edge-list file (whitespace or CSV, '#' comments), relative to the "
@@ -168,15 +180,15 @@ class Product(Strict):
 
 
 class ChannelWeights(Strict):
-    offline: NonNegative
-    online: NonNegative
-    social: NonNegative
+    offline: NonNegative = Field(description="Weight of buying in shops (B2B2C).")
+    online: NonNegative = Field(description="Weight of buying online direct (B2C).")
+    social: NonNegative = Field(description="Weight of buying from friends' stores (B2C2C).")
 
 
 class ChannelConstants(Strict):
-    offline: float = 0.0
-    online: float = 0.0
-    social: float = 0.0
+    offline: float = Field(0.0, description="Alternative-specific constant α of B2B2C.")
+    online: float = Field(0.0, description="Alternative-specific constant α of B2C.")
+    social: float = Field(0.0, description="Alternative-specific constant α of B2C2C.")
 
 
 class Attitudes(Strict):
@@ -338,7 +350,7 @@ def _default_tiers() -> list[Tier]:
 class B2B2C(Strict):
     """Maker → national → regional distributors → retailers → consumers (MODEL.md M3)."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="Whether the channel exists in this market.")
     wholesale_price: Positive = Field(
         742.0,
         description="Maker's price to the first tier; each tier adds its markup, so the shelf "
@@ -387,7 +399,7 @@ class Advertising(Strict):
 class B2C(Strict):
     """The maker's direct online shop (MODEL.md M4)."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="Whether the channel exists in this market.")
     price: Positive = Field(
         900.0, description="Direct price: below list, there are no distributor margins."
     )
@@ -473,7 +485,7 @@ class Closing(Strict):
 class B2C2C(Strict):
     """Micro-stores: people are channels, paid a rebate (MODEL.md M5, M6; seeds 000–002)."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="Whether the channel exists in this market.")
     price: Positive = Field(1000.0, description="Store price: parity with the list price.")
     logistics_cost_per_unit: NonNegative = Field(
         20.0, description="The maker ships (micro-store 2.0: owners hold no stock)."
@@ -543,12 +555,14 @@ class CloseChannel(EventBase):
     """A channel stops selling (the 2020 offline shutdown, seed 002)."""
 
     action: Literal["close_channel"]
-    channel: Literal["b2b2c", "b2c", "b2c2c"]
+    channel: Literal["b2b2c", "b2c", "b2c2c"] = Field(description="The channel to close.")
 
 
 class ReopenChannel(EventBase):
+    """A closed channel sells again."""
+
     action: Literal["reopen_channel"]
-    channel: Literal["b2b2c", "b2c", "b2c2c"]
+    channel: Literal["b2b2c", "b2c", "b2c2c"] = Field(description="The channel to reopen.")
 
 
 class OpenToPublic(EventBase):

@@ -1,0 +1,62 @@
+"""Published closed-form results the model is validated against (MODEL.md §7).
+
+These are the reference formulas, written from their sources; the validation tests and reports
+compare simulated output with them. Nothing here is used by the model itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def bass_adoption(t: np.ndarray, p: float, q: float) -> np.ndarray:
+    """Bass (1969) cumulative adoption share ``F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t})``.
+
+    ``p`` and ``q`` are rates per unit of ``t`` (per day if t is in days).
+    """
+    t = np.asarray(t, dtype=np.float64)
+    e = np.exp(-(p + q) * t)
+    return (1.0 - e) / (1.0 + (q / p) * e)
+
+
+def bass_peak_time(p: float, q: float) -> float:
+    """Time of the Bass adoption peak ``t* = ln(q/p)/(p + q)`` (when q > p)."""
+    return math.log(q / p) / (p + q)
+
+
+def bass_peak_share(p: float, q: float) -> float:
+    """Cumulative adoption at the peak, ``F(t*) = (q − p)/(2q)``."""
+    return (q - p) / (2.0 * q)
+
+
+def ring_adoption(t: np.ndarray, p: float, q: float) -> np.ndarray:
+    """Diffusion on a one-dimensional ring with two neighbours (Fibich & Gibori 2010).
+
+    ``F(t) = 1 − exp(−(p + q)t + (q/p)(1 − e^{−pt}))``, each adopting neighbour adding q/2 to the
+    hazard. It is the lower bound of the network effect: denser graphs lie between it and Bass.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    return 1.0 - np.exp(-(p + q) * t + (q / p) * (1.0 - np.exp(-p * t)))
+
+
+def bullwhip_ratio(lead_time: float, window: int) -> float:
+    """Chen, Drezner, Ryan & Simchi-Levi (2000): order-up-to with a moving-average forecast.
+
+    ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand, lead time L and a window of n
+    periods (a lower bound when safety stock uses an estimated standard deviation).
+    """
+    return 1.0 + 2.0 * lead_time / window + 2.0 * lead_time**2 / window**2
+
+
+def double_marginalisation_quantity(intercept: float, tiers: int) -> float:
+    """Units sold with linear demand ``Q = a − P`` (zero cost) when each of k tiers sets a
+    monopoly markup on its input price: ``a / 2^k`` (Spengler 1950)."""
+    return intercept / 2.0**tiers
+
+
+def pyramid_saturation_depth(participants: int, recruits_each: int) -> float:
+    """Depth of a full k-ary recruitment tree of N participants: ``log_k(N(k − 1) + 1) − 1``."""
+    k = recruits_each
+    return math.log(participants * (k - 1) + 1, k) - 1.0
