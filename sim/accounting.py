@@ -19,9 +19,6 @@ SUPPLIERS = "input_suppliers"
 LOGISTICS = "logistics_providers"
 ADVERTISING = "advertising_platforms"
 
-COST_KINDS: tuple[str, ...] = ("production", "logistics", "advertising", "rebates")
-"""The manufacturer's costs by type (MODEL.md §5)."""
-
 
 def distributor_account(tier: str) -> str:
     return f"distributors_{tier}"

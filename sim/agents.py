@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.accounting import MAKER
 from sim.microstores import STORE_KINDS
 
 if TYPE_CHECKING:
@@ -33,16 +34,18 @@ class Manufacturer(mesa.Agent):
 
     @property
     def cash(self) -> float:
-        from sim.accounting import MAKER
-
         return self.model.ledger.balances[MAKER]
 
     @property
     def costs(self) -> dict[str, float]:
-        """Cumulative costs by type (production, logistics, advertising, rebates)."""
-        from sim.accounting import COST_KINDS
-
-        return {k: self.model.ledger.flows_total[k] for k in COST_KINDS}
+        """Cumulative cash costs: production paid, logistics, advertising, rebates."""
+        flows = self.model.ledger.flows_total
+        return {
+            "production": flows["production"],
+            "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
+            "advertising": flows["advertising"],
+            "rebates": flows["rebates"],
+        }
 
     @property
     def identified_customers(self) -> int:
