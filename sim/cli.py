@@ -86,14 +86,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    scenario = _load(args)
+
     from tqdm import tqdm
 
     from sim.results import default_out_dir, run_model, write_results
 
-    scenario = _load(args)
     out = args.out if args.out is not None else default_out_dir(scenario)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UsageError(f"{out}: already exists and is not empty (choose another --out)")
+    check_out_dir(out)
     bar = tqdm(
         total=scenario.days,
         desc=scenario.name,
@@ -111,6 +111,23 @@ def _run(args: argparse.Namespace) -> int:
     print(kpi_table(summary))
     print(f"results: {out}")
     return EXIT_OK
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse, before running, a results folder that cannot be written or would overwrite."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: already exists and is not a folder (choose another --out)")
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"{out}: already exists and is not empty (choose another --out)")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{out}: {parent} is not a folder (choose another --out)")
+            break
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create its folder ({exc.strerror})") from None
 
 
 def graph_cache_dir() -> Path:

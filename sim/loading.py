@@ -14,6 +14,7 @@ import copy
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -67,6 +68,38 @@ def dotted(key: Key) -> str:
 # --------------------------------------------------------------------------- YAML with lines
 
 
+class ScenarioLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 scalars: ``1e3`` is a number, only true/false are booleans."""
+
+
+ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse YAML text with the scenario loader."""
+    return yaml.load(text, Loader=ScenarioLoader)  # a SafeLoader subclass: no arbitrary objects
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -84,11 +117,11 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[Key, Origin]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(Origin(shown), "", f"cannot read file ({exc})")]) from None
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = parse_yaml(text)
+        node = yaml.compose(text, Loader=ScenarioLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and context_mark is not None:
@@ -203,7 +236,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     if any(not p for p in parts):
         raise ScenarioError([Problem(origin, "", f"malformed key {key!r}")])
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = parse_yaml(raw) if raw.strip() else None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "cannot parse"
         raise ScenarioError([Problem(origin, key, f"value is not valid YAML: {problem}")]) from None
@@ -245,17 +278,23 @@ def set_dotted(data: dict[str, Any], path: str, value: Any) -> Key:
     return tuple(key)
 
 
-def _fill_defaults_for_path(data: dict[str, Any], path: str) -> None:
-    """Make list-valued defaults (e.g. the B2B2C tiers) explicit so an index path can reach them."""
+def _prepare_path(data: dict[str, Any], path: str) -> None:
+    """Make a dotted path settable: list defaults made explicit (so ``tiers.1.markup`` reaches
+    the default tiers), missing sections created; a path that continues past a single value is
+    an error (TypeError with a one-line message)."""
     parts = path.split(".")
     node: Any = data
     model: Any = Scenario
-    for part in parts:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+    walked: list[str] = []
+    for k, part in enumerate(parts):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or not isinstance(
+            node, dict
+        ):
             return
         field = model.model_fields.get(part)
-        if field is None or not isinstance(node, dict):
+        if field is None:
             return
+        walked.append(part)
         if part not in node and field.default_factory is not None:
             default = field.default_factory()
             if isinstance(default, list):
@@ -264,10 +303,45 @@ def _fill_defaults_for_path(data: dict[str, Any], path: str) -> None:
                 ]
             elif isinstance(default, BaseModel):
                 node[part] = {}
-        node = node.get(part)
-        model = _item_model(field.annotation, node)
-        if isinstance(node, list):
+        child = node.get(part)
+        sub = _item_model(field.annotation, child)
+        more = k < len(parts) - 1
+        if (
+            more
+            and sub is None
+            and not _is_container(field.annotation)
+            and not isinstance(child, dict | list)
+        ):
+            raise TypeError(f"{'.'.join(walked)} is a single value, it has no {parts[k + 1]!r}")
+        if isinstance(child, list):
             return
+        node, model = child, sub
+
+
+def _replaced_union_section(data: dict[str, Any], path: str, value: Any) -> Key | None:
+    """``--set graph.type=X`` with another X replaces the whole section, as ``extends`` does.
+
+    Returns the section's key if it was replaced.
+    """
+    parts = path.split(".")
+    if parts[-1] != "type" or len(parts) < 2:
+        return None
+    node: Any = data
+    for part in parts[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, dict) and node.get("type", value) != value:
+        node.clear()
+        return tuple(parts[:-1])
+    return None
+
+
+def _is_container(annotation: Any) -> bool:
+    origins = {get_origin(a) for a in _flatten(annotation)} | {get_origin(annotation)}
+    return bool(origins & {dict, list}) or any(
+        isinstance(a, type) and issubclass(a, BaseModel) for a in _flatten(annotation)
+    )
 
 
 def _item_model(annotation: Any, value: Any) -> Any:
@@ -328,6 +402,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> Key:
     out: list[str | int] = []
     node = data
     for part in loc:
+        if part == "[key]":
+            continue
         if isinstance(node, dict) and isinstance(part, str) and part not in node:
             tag = node.get("type", node.get("action"))
             if part == tag or part.startswith(("function-", "tagged-union")):
@@ -413,6 +489,8 @@ def _message(error: dict[str, Any], loc: Key, data: Any) -> str:
     kind = error["type"]
     got = error.get("input")
     ctx = error.get("ctx", {}) or {}
+    if "[key]" in error["loc"] or kind == "invalid_key":
+        return f"keys must be text (got {got!r})"
     if kind == "extra_forbidden":
         model, _ = _model_at(loc, data)
         names = list(model.model_fields) if model is not None else []
@@ -467,7 +545,9 @@ def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Or
             loc = _clean_loc(error["loc"], data)
             origin = _origin_for(loc, origins, fallback)
             if error["type"] == "value_error":
-                origin = _latest_under(loc, origins, origin)
+                origin = _named_origin(
+                    loc, str(error.get("ctx", {}).get("error", "")), origins, origin
+                )
             problems.append(Problem(origin, dotted(loc), _message(error, loc, data)))
         raise ScenarioError(_sorted(problems)) from None
     problems = [
@@ -480,12 +560,26 @@ def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Or
     return scenario
 
 
-def _latest_under(key: Key, origins: dict[Key, Origin], default: Origin) -> Origin:
-    """For a cross-field error in a section, point at a command-line override inside it if any."""
-    for k, origin in origins.items():
-        if k[: len(key)] == key and origin.line is None and origin.source.startswith("--"):
-            return origin
-    return default
+def _named_origin(key: Key, message: str, origins: dict[Key, Origin], default: Origin) -> Origin:
+    """For a cross-field error in a section, point at where the fields it names were set.
+
+    Among the section's keys named in the message, a command-line override wins (it is what
+    changed); otherwise the last line of the file that states one of them.
+    """
+    named = [
+        origins[k]
+        for k in origins
+        if len(k) == len(key) + 1
+        and k[: len(key)] == key
+        and isinstance(k[-1], str)
+        and re.search(rf"\b{re.escape(k[-1])}\b", message)
+    ]
+    if not named:
+        return default
+    overrides = [o for o in named if o.line is None]
+    if overrides:
+        return overrides[-1]
+    return max(named, key=lambda o: o.line or 0)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -579,15 +673,20 @@ def load_scenario(
     data.setdefault("name", path.stem)
     for text in overrides:
         key_text, value = parse_override(text)
-        _fill_defaults_for_path(data, key_text)
+        origin = Origin(f"--set {text}")
         try:
+            _prepare_path(data, key_text)
+            parent_key = _replaced_union_section(data, key_text, value)
             key = set_dotted(data, key_text, value)
         except (KeyError, IndexError, TypeError) as exc:
-            raise ScenarioError([Problem(Origin(f"--set {text}"), key_text, exc.args[0])]) from None
+            raise ScenarioError([Problem(origin, key_text, exc.args[0])]) from None
+        if parent_key is not None:
+            _drop_under(origins, parent_key)
+            origins[parent_key] = origin
         _drop_under(origins, key)
         for n in range(1, len(key) + 1):
             if n == len(key) or key[:n] not in origins:
-                origins[key[:n]] = Origin(f"--set {text}")
+                origins[key[:n]] = origin
     for flag, value in (("seed", seed), ("days", days)):
         if value is not None:
             data[flag] = value
