@@ -27,18 +27,6 @@ def hazard_probability(rate: np.ndarray) -> np.ndarray:
     return -np.expm1(-rate)
 
 
-def adopter_share(trusted_adopters: np.ndarray, trust_total: np.ndarray) -> np.ndarray:
-    """Trust-weighted share of adopting friends ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` (0 without friends).
-
-    Args:
-        trusted_adopters: ``Σⱼ τᵢⱼ·aⱼ`` for every consumer.
-        trust_total: ``Σⱼ τᵢⱼ`` for every consumer.
-    """
-    out = np.zeros_like(trusted_adopters)
-    np.divide(trusted_adopters, trust_total, out=out, where=trust_total > 0)
-    return out
-
-
 def awareness_step(
     aware: np.ndarray,
     adopted: np.ndarray,
@@ -59,13 +47,13 @@ def awareness_step(
         Indices of consumers who became aware today and of those who forgot.
     """
     draws = rng.random(len(aware))
-    prob = hazard_probability(rate)
-    gained = np.flatnonzero(~aware & (draws < prob))
+    no_event = np.exp(-rate)
+    # one uniform per consumer: gain for the unaware, forgetting for the aware
+    gained = np.flatnonzero(~aware & (draws < 1.0 - no_event))
     forgot = np.zeros(0, dtype=np.int64)
     if forgetting_rate > 0:
         at_risk = aware & ~adopted
-        # one uniform per consumer: gain for the unaware, forgetting for the aware
-        forgot = np.flatnonzero(at_risk & (draws < forgetting_rate * np.exp(-rate)))
+        forgot = np.flatnonzero(at_risk & (draws < forgetting_rate * no_event))
     aware[gained] = True
     aware[forgot] = False
     return gained, forgot

@@ -189,6 +189,26 @@ class SocialGraph:
 
     # -- entry-level helpers ------------------------------------------------
 
+    def row_entries(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CSR entries of the rows of ``nodes``, for vectorised work on their friends.
+
+        Args:
+            nodes: Node ids (any order, repeats allowed).
+
+        Returns:
+            ``(group, entries)``: for every friendship of every listed node, the position of
+            the node in ``nodes`` and the CSR entry index (``indices[entries]`` are the
+            friends). Grouped by position, ascending. Not available for complete graphs.
+        """
+        if self.complete:
+            raise ValueError("a complete graph stores no entries")
+        nodes = np.asarray(nodes, dtype=np.int64)
+        starts = self.indptr[nodes]
+        counts = self.indptr[nodes + 1] - starts
+        group = np.repeat(np.arange(len(nodes)), counts)
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return group, np.repeat(starts, counts) + offsets
+
     def edge_rows(self) -> np.ndarray:
         """Row (reading node) of every CSR entry.
 

@@ -53,7 +53,7 @@ from sim.consumers import (
     raise_attitude,
     reinforce_habits,
 )
-from sim.diffusion import adopter_share, awareness_step
+from sim.diffusion import awareness_step
 from sim.events import apply_events
 from sim.measures import daily_measures, measure_names
 from sim.microstores import (
@@ -65,6 +65,7 @@ from sim.microstores import (
 )
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import CHANNELS, Scenario
+from sim.social import FriendSums
 from sim.supply_chain import SupplyChain, serve_from_stock, tier_prices
 
 CHANNEL_OF_ALTERNATIVE = {OFFLINE: "b2b2c", ONLINE: "b2c", SOCIAL: "b2c2c"}
@@ -127,8 +128,9 @@ class ChannelModel(mesa.Model):
         n = self.graph.n
         self.consumers = ConsumerPopulation.create(p, self.graph.degree, self.rng)
         self.edge_trust = self._initial_trust()
-        self._trust_matrix = None
-        self._trust_total = self._neighbor_sum(np.ones(n))
+        self.friend_sums = FriendSums(
+            self.graph, self.edge_trust, p.trust.initial_mean, self.consumers.adopted
+        )
 
         self.ledger = Ledger()
         self.manufacturer = Manufacturer(self)
@@ -165,22 +167,6 @@ class ChannelModel(mesa.Model):
             return np.zeros(0, dtype=np.float32)
         draws = self.rng.normal(t.initial_mean, t.initial_sd, size=self.graph.n_entries)
         return np.clip(draws, 0.0, 1.0).astype(np.float32)
-
-    def _neighbor_sum(self, x: np.ndarray) -> np.ndarray:
-        """Σⱼ τᵢⱼ·xⱼ over friends (complete graph: uniform trust = initial mean).
-
-        ``x`` may hold several quantities as columns (one sparse product for all).
-        """
-        if self.graph.complete:
-            return self.params.trust.initial_mean * self.graph.neighbor_sum(x)
-        if self._trust_matrix is None:
-            self._trust_matrix = self.graph.weighted_adjacency(self.edge_trust)
-        return np.asarray(self._trust_matrix @ x, dtype=np.float64)
-
-    def trust_changed(self) -> None:
-        """Call after editing ``edge_trust``: drops cached trust-weighted sums."""
-        self._trust_matrix = None
-        self._trust_total = self._neighbor_sum(np.ones(self.graph.n))
 
     def mean_trust(self) -> float:
         if self.graph.complete:
@@ -319,8 +305,8 @@ class ChannelModel(mesa.Model):
             self.ledger.transfer(MAKER, ADVERTISING, impressions * ads.cpm / 1000.0, "advertising")
 
     # stage 3
-    def _post(self, day: int) -> np.ndarray | None:
-        """Open stores post; returns posts per consumer node (None if nobody posted)."""
+    def _post(self, day: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Open stores post; returns (owner nodes, posts) of stores that posted, or None."""
         stores = self.stores
         stores.posts_today[: stores.size] = 0
         if not self.channel_open["b2c2c"] or stores.size == 0:
@@ -330,13 +316,12 @@ class ChannelModel(mesa.Model):
             return None
         posts = self.rng.poisson(self.params.channels.b2c2c.posting.posts_per_day, size=len(ids))
         stores.posts_today[ids] = posts
-        stores.last_post_day[ids[posts > 0]] = day
-        per_node = np.zeros(self.graph.n)
-        per_node[stores.owner[ids]] = posts
-        return per_node
+        posted = posts > 0
+        stores.last_post_day[ids[posted]] = day
+        return stores.owner[ids[posted]], posts[posted].astype(np.float64)
 
     # stage 4
-    def _spread_awareness(self, day: int, posts: np.ndarray | None) -> None:
+    def _spread_awareness(self, day: int, posts: tuple[np.ndarray, np.ndarray] | None) -> None:
         p = self.params
         c = self.consumers
         rate = np.full(self.graph.n, p.diffusion.innovation_rate_per_year / 365.0)
@@ -347,16 +332,12 @@ class ChannelModel(mesa.Model):
             stocked = self.supply.tiers[-1].on_hand > 0
             rate += (p.channels.b2b2c.shelf_awareness_per_year / 365.0) * stocked[c.region]
         q = p.diffusion.imitation_rate_per_year / 365.0
-        columns = [c.adopted.astype(np.float64)] if q > 0 else []
+        if q > 0:
+            rate += q * self.friend_sums.adopter_share()
         if posts is not None:
-            columns.append(posts)
-        if columns:
-            sums = self._neighbor_sum(np.column_stack(columns))
-            if q > 0:
-                rate += q * adopter_share(sums[:, 0], self._trust_total)
-            if posts is not None:
-                post = p.channels.b2c2c.posting
-                rate += post.view_probability * post.awareness_per_view * sums[:, -1]
+            post = p.channels.b2c2c.posting
+            exposure = self.friend_sums.exposure(*posts)
+            rate += post.view_probability * post.awareness_per_view * exposure
         gained, forgot = awareness_step(
             c.aware, c.adopted, rate, p.diffusion.forgetting_rate_per_day, self.rng
         )
@@ -436,11 +417,7 @@ class ChannelModel(mesa.Model):
             pick[has_own] = own[has_own]
             return pick.astype(np.int64), np.where(has_own, 1.0, self.params.trust.initial_mean)
         g = self.graph
-        starts = g.indptr[shoppers]
-        counts = (g.indptr[shoppers + 1] - starts).astype(np.int64)
-        group = np.repeat(np.arange(m), counts)
-        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        entries = np.repeat(starts, counts) + offsets
+        group, entries = g.row_entries(shoppers)
         friend_store = node_store[g.indices[entries]]
         ok = friend_store >= 0
         ok[ok] = live[friend_store[ok]]
@@ -547,9 +524,10 @@ class ChannelModel(mesa.Model):
             if alt == SOCIAL:
                 self._pay_rebates(store[mask], price)
         self.units_sold_total += len(buyers)
-        first = buyers[~c.adopted[buyers]]
+        first = np.unique(buyers[~c.adopted[buyers]])
         c.adopted[first] = True
         c.adoption_day[first] = day
+        self.friend_sums.add_adopters(first)
         c.purchases[buyers] += 1
         c.identified[buyers[chosen != OFFLINE]] = True
         reinforce_habits(c.habit, buyers, chosen, p.consumers.habit_learning_rate)
@@ -615,6 +593,7 @@ class ChannelModel(mesa.Model):
                 ]
                 stores.is_open[quit_] = False
                 stores.closed_day[quit_] = day
+                self.friend_sums.change_owners(stores.owner[quit_], -1)
                 self.today.stores_closed = len(quit_)
         if not self.channel_open["b2c2c"]:
             return
@@ -631,14 +610,7 @@ class ChannelModel(mesa.Model):
         who = np.flatnonzero(eligible)
         if len(who) == 0:
             return
-        owners_now = np.zeros(self.graph.n)
-        open_ids = self.stores.open_ids
-        owners_now[self.stores.owner[open_ids]] = 1.0
-        share = np.zeros(len(who))
-        if len(open_ids):
-            friends = self.graph.neighbor_sum(owners_now)[who]
-            deg = c.degree[who]
-            np.divide(friends, deg, out=share, where=deg > 0)
+        share = self.friend_sums.store_friend_share(who)
         hazard = opening_hazard(
             p, c.segment[who], c.attitude[who], c.degree[who], share, self._units_per_friend_per_day
         )
@@ -648,40 +620,31 @@ class ChannelModel(mesa.Model):
         kinds = store_kinds(
             c.segment[new], c.attitude[new], c.degree[new], p, self._influencer_degree
         )
-        uplines = (
-            self._choose_uplines(new, owners_now)
-            if p.upline_rebate_rates
-            else np.full(len(new), -1)
-        )
+        uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
         ids = self.stores.add(new, kinds, uplines, day)
         c.store[new] = ids
+        self.friend_sums.change_owners(new, +1)
         self.store_agents.extend(MicroStore(self, int(i)) for i in ids)
         self.today.stores_opened = len(new)
 
-    def _choose_uplines(self, new_owners: np.ndarray, owners_now: np.ndarray) -> np.ndarray:
+    def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:
         """A new store's upline: an open store among the owner's friends, drawn by trust."""
         m = len(new_owners)
         uplines = np.full(m, -1, dtype=np.int32)
-        if not owners_now.any():
+        open_ids = self.stores.open_ids
+        if len(open_ids) == 0:
             return uplines
-        node_store = self.consumers.store
         if self.graph.complete:
-            open_ids = self.stores.open_ids
             return open_ids[self.rng.integers(0, len(open_ids), size=m)].astype(np.int32)
         g = self.graph
-        starts = g.indptr[new_owners]
-        counts = (g.indptr[new_owners + 1] - starts).astype(np.int64)
-        group = np.repeat(np.arange(m), counts)
-        entries = np.repeat(starts, counts) + (
-            np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        )
-        friends = g.indices[entries]
-        ok = owners_now[friends] > 0
-        pick = pick_weighted(
-            group[ok], self.edge_trust[entries[ok]].astype(np.float64), m, self.rng.random(m)
-        )
+        group, entries = g.row_entries(new_owners)
+        friend_store = self.consumers.store[g.indices[entries]]
+        ok = friend_store >= 0
+        ok[ok] = self.stores.is_open[friend_store[ok]]
+        trust = self.edge_trust[entries[ok]].astype(np.float64)
+        pick = pick_weighted(group[ok], trust, m, self.rng.random(m))
         has = pick >= 0
-        uplines[has] = node_store[friends[ok][pick[has]]]
+        uplines[has] = friend_store[ok][pick[has]]
         return uplines
 
     # ------------------------------------------------------------------ checks

@@ -5,16 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.diffusion import adopter_share, awareness_step, hazard_probability
+from sim.diffusion import awareness_step, hazard_probability
 
 
 def test_hazard_probability() -> None:
     assert hazard_probability(np.array([0.0, np.log(2.0)])).tolist() == pytest.approx([0.0, 0.5])
-
-
-def test_adopter_share_is_trust_weighted_and_zero_without_friends() -> None:
-    share = adopter_share(np.array([0.7, 0.0, 0.0]), np.array([1.4, 2.0, 0.0]))
-    assert share.tolist() == pytest.approx([0.5, 0.0, 0.0])
 
 
 def test_awareness_gain_rate() -> None:
