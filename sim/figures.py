@@ -87,7 +87,7 @@ def make_figures(folder: Path) -> list[Path]:
         _adoption(ts, summary, title, out / "adoption_awareness.png"),
         _stores(ts, title, out / "micro_stores.png"),
         _lorenz(stores, title, out / "store_sales_lorenz.png"),
-        _inventory(ts, title, out / "inventory_by_tier.png"),
+        _inventory(ts, summary, title, out / "inventory_by_tier.png"),
     ]
     return written
 
@@ -127,14 +127,13 @@ def _profit(ts: dict, title: str, path: Path) -> Path:
     ax1.set_xlabel("day")
     ax1.legend(fontsize=8)
     costs = {
-        "goods sold (at cost)": ts["cost_of_goods_sold"],
         "distributor margins": ts["distributor_margin"],
         "rebates": ts["cost_rebates"],
         "advertising": ts["cost_advertising"],
         "logistics": ts["cost_logistics"],
     }
     ax2.stackplot(day, *[np.cumsum(v) for v in costs.values()], labels=list(costs))
-    ax2.set_title("Cumulative channel costs by type")
+    ax2.set_title("Cumulative cost of reaching consumers (goods at cost excluded)")
     ax2.set_xlabel("day")
     ax2.legend(loc="upper left", fontsize=8)
     fig.suptitle(title, fontsize=10)
@@ -189,7 +188,7 @@ def _lorenz(stores: dict, title: str, path: Path) -> Path:
     return _save(fig, path)
 
 
-def _inventory(ts: dict, title: str, path: Path) -> Path:
+def _inventory(ts: dict, summary: dict, title: str, path: Path) -> Path:
     tiers = [
         k.removeprefix("inventory_")
         for k in ts
@@ -203,10 +202,13 @@ def _inventory(ts: dict, title: str, path: Path) -> Path:
     ax1.set_xlabel("day")
     ax1.legend(fontsize=8)
     if tiers:
+        ratios = summary.get("bullwhip_variance_ratio", {})
         ax2.plot(ts["day"], ts["demand_retail"], label="consumer demand at retailers", color="grey")
         for t in reversed(tiers):
-            ax2.plot(ts["day"], ts[f"orders_{t}"], label=f"orders placed by {t}", lw=0.9)
-        ax2.set_title("Orders by tier (bullwhip)")
+            ratio = ratios.get(t)
+            note = f" (variance ×{ratio:.2f})" if ratio is not None and np.isfinite(ratio) else ""
+            ax2.plot(ts["day"], ts[f"orders_{t}"], label=f"orders placed by {t}{note}", lw=0.8)
+        ax2.set_title("Daily orders by tier (bullwhip: variance relative to demand)")
         ax2.legend(fontsize=8)
     else:
         ax2.text(0.5, 0.5, "no B2B2C channel", ha="center", va="center", transform=ax2.transAxes)
