@@ -85,7 +85,8 @@ class ConsumerPopulation:
 
         Segments: employees and fans are drawn without replacement with the shares in
         ``market``. Habits: Dirichlet(c · m / Σm) with m = ``consumers.habit_mean`` and
-        c = ``habit_concentration``. Price sensitivity: log-normal with the given mean and sd.
+        c = ``habit_concentration`` (a consumer whose three draws all underflow to zero, possible
+        for tiny c, gets the mean habits). Price sensitivity: log-normal with the given mean and sd.
         Attitude: fans and employees fixed, ordinary consumers Normal(mean, sd) clipped to
         [-1, 1]. Fans, employees and a share ``initial_aware_share`` of the others are aware.
         """
@@ -108,8 +109,10 @@ class ConsumerPopulation:
             if alpha[k] > 0:
                 draws[:, k] = rng.gamma(alpha[k], size=n)
         total = draws.sum(axis=1, keepdims=True)
-        total[total == 0] = 1.0
+        degenerate = total[:, 0] <= 0  # every gamma draw underflowed (tiny concentration)
+        total[degenerate] = 1.0
         pop.habit[:] = draws / total
+        pop.habit[degenerate] = mean / mean.sum()
 
         mu, sd = consumers.price_sensitivity_mean, consumers.price_sensitivity_sd
         sigma2 = np.log1p((sd / mu) ** 2)

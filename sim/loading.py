@@ -590,16 +590,24 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def _check_set_events(
     scenario: Scenario, origins: dict[Key, Origin], fallback: Origin
 ) -> list[Problem]:
-    """Each ``set`` event must name an existing, live parameter with a valid value."""
+    """Each ``set`` event must name an existing, live parameter with a valid value.
+
+    Events are applied in the order the run applies them (by day, then file order), each on the
+    scenario left by the earlier ones, so a sequence that becomes contradictory is caught here
+    rather than in the middle of a run.
+    """
     problems: list[Problem] = []
-    for i, event in enumerate(scenario.events):
+    current = scenario
+    order = sorted(range(len(scenario.events)), key=lambda i: (scenario.events[i].day, i))
+    for i in order:
+        event = scenario.events[i]
         if event.action != "set":
             continue
         for path, value in event.values.items():
             key: Key = ("events", i, "values", path)
             origin = _origin_for(key, origins, fallback)
             try:
-                apply_values(scenario, {path: value})
+                current = apply_values(current, {path: value})
             except ScenarioValueError as exc:
                 detail = exc.detail if exc.path == path else str(exc)
                 problems.append(Problem(origin, dotted(key), detail))

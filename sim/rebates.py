@@ -3,9 +3,9 @@
 A sale of price *P* through store *s* pays ``r₀·P`` to *s*'s owner and ``r_ℓ·P`` to the owner
 of its ℓ-th upline (ℓ = 1 … L), skipping closed or missing uplines (the maker keeps those).
 Levels beyond ``max_rebate_levels`` are not paid, and if the rates sum above
-``max_total_rebate_share`` every rate is scaled down by the same factor. (A scenario that
-sets more levels or a larger total than its caps is rejected at load time; the caps still bind
-when an event lowers them during a run.)
+``max_total_rebate_share`` every rate is scaled down by the same factor. A scenario (or a
+sequence of ``set`` events) whose rates exceed its caps is rejected when it is loaded, so these
+limits only make the rule hold by construction.
 """
 
 from __future__ import annotations

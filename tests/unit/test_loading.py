@@ -998,3 +998,17 @@ def test_cross_field_problem_not_blamed_on_unrelated_override(here: Path) -> Non
 def test_non_text_keys(here: Path) -> None:
     write("s.yaml", "market: {1: 2}\n")
     assert problems("s.yaml") == ["s.yaml:1: market.1: keys must be text (got 1)"]
+
+
+def test_set_events_are_checked_in_run_order(here: Path) -> None:
+    """Each `set` event is checked on the scenario the earlier events leave, not the start."""
+    write(
+        "s.yaml",
+        "events:\n"
+        "  - {day: 2, action: set, values: {channels.b2c2c.rebate_rate: 0.2}}\n"
+        "  - {day: 1, action: set, values: {channels.b2c2c.max_total_rebate_share: 0.1}}\n",
+    )
+    assert problems("s.yaml") == [
+        "s.yaml:2: events.0.values.channels.b2c2c.rebate_rate: channels.b2c2c: rebate_rate + "
+        "upline_rebate_rates = 0.2 exceeds max_total_rebate_share=0.1"
+    ]
