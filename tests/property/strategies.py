@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sim.graph import GRAPH_TYPES
 from sim.scenario import CHANNELS, Scenario, semantic_problems
 
 # ------------------------------------------------------------------------------ primitives
@@ -51,19 +52,7 @@ CHANNEL_SETS = [flags for flags in itertools.product([False, True], repeat=3) if
 @st.composite
 def graphs(draw: st.DrawFn, consumers: int) -> dict[str, Any]:
     """One of the generated graph types, with small parameters that fit ``consumers`` nodes."""
-    kind = draw(
-        st.sampled_from(
-            [
-                "powerlaw_cluster",
-                "barabasi_albert",
-                "watts_strogatz",
-                "erdos_renyi",
-                "stochastic_block",
-                "ring",
-                "complete",
-            ]
-        )
-    )
+    kind = draw(st.sampled_from([t for t in GRAPH_TYPES if t != "edgelist"]))
     g: dict[str, Any] = {"type": kind, "seed": draw(maybe_seed), "cache": False}
     if kind == "powerlaw_cluster":
         g["m"] = draw(st.integers(1, 5))
