@@ -47,11 +47,9 @@ def read_table(path: Path) -> dict[str, np.ndarray]:
 def rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
     """Trailing moving average (shorter at the start)."""
     c = np.cumsum(np.insert(np.asarray(x, dtype=float), 0, 0.0))
-    out = np.empty(len(x))
-    for i in range(len(x)):
-        lo = max(0, i + 1 - window)
-        out[i] = (c[i + 1] - c[lo]) / (i + 1 - lo)
-    return out
+    end = np.arange(1, len(x) + 1)
+    start = np.maximum(0, end - window)
+    return (c[end] - c[start]) / (end - start)
 
 
 def _shade_closures(ax: plt.Axes, ts: dict[str, np.ndarray]) -> None:

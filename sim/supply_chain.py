@@ -199,9 +199,9 @@ class SupplyChain:
             np.array([maker_launch_forecast]),
         )
         self.tiers: list[StockPoint] = []
+        self.produced_total = 0
+        self.produced_today = 0
         if not tiers:
-            self.produced_total = 0
-            self.produced_today = 0
             return
         forecasts: list[np.ndarray] = [np.asarray(retail_launch_forecast, dtype=np.float64)]
         for k in range(len(tiers) - 1, 0, -1):
@@ -211,8 +211,6 @@ class SupplyChain:
             self.tiers.append(
                 StockPoint(len(forecast), tier.lead_time_days, tier.forecast_window_days, forecast)
             )
-        self.produced_total = 0
-        self.produced_today = 0
 
     # ------------------------------------------------------------------ day 0
 

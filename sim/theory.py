@@ -48,15 +48,3 @@ def bullwhip_ratio(lead_time: float, window: int) -> float:
     periods (a lower bound when safety stock uses an estimated standard deviation).
     """
     return 1.0 + 2.0 * lead_time / window + 2.0 * lead_time**2 / window**2
-
-
-def double_marginalisation_quantity(intercept: float, tiers: int) -> float:
-    """Units sold with linear demand ``Q = a − P`` (zero cost) when each of k tiers sets a
-    monopoly markup on its input price: ``a / 2^k`` (Spengler 1950)."""
-    return intercept / 2.0**tiers
-
-
-def pyramid_saturation_depth(participants: int, recruits_each: int) -> float:
-    """Depth of a full k-ary recruitment tree of N participants: ``log_k(N(k − 1) + 1) − 1``."""
-    k = recruits_each
-    return math.log(participants * (k - 1) + 1, k) - 1.0
