@@ -3,6 +3,10 @@
 Every problem with user input becomes one line ``file:line: dotted.path: message`` collected in
 a :class:`ScenarioError`; the command line prints them and exits with code 2.
 
+The machinery is generic over the root pydantic model: :func:`validate_model` and
+:func:`apply_override` take it as a parameter (experiment files use them with their own schema,
+:mod:`sim.experiments.spec`); :func:`load_scenario` and :func:`validate_data` are the scenario's.
+
 Merging rules for ``extends: other.yaml`` (a path relative to the extending file, followed
 recursively): mappings merge key by key, the extending file winning; lists are replaced whole;
 a mapping whose ``type`` differs from the base's (e.g. another graph generator) replaces it whole.
@@ -15,6 +19,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -107,8 +112,13 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def read_yaml(path: Path) -> tuple[dict[str, Any], dict[Key, Origin]]:
-    """Parse one YAML file into plain data and the origin (file, line) of every key."""
+def read_yaml(path: Path, what: str = "scenario") -> tuple[dict[str, Any], dict[Key, Origin]]:
+    """Parse one YAML file into plain data and the origin (file, line) of every key.
+
+    Args:
+        path: The YAML file.
+        what: What the file holds, for the message when its top level is not a mapping.
+    """
     shown = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -134,7 +144,7 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[Key, Origin]]:
     if not isinstance(data, dict):
         line = node.start_mark.line + 1 if node is not None else 1
         raise ScenarioError(
-            [Problem(Origin(shown, line), "", "expected a mapping of scenario keys at top level")]
+            [Problem(Origin(shown, line), "", f"expected a mapping of {what} keys at top level")]
         )
     origins: dict[Key, Origin] = {(): Origin(shown, 1)}
     problems: list[Problem] = []
@@ -278,13 +288,13 @@ def set_dotted(data: dict[str, Any], path: str, value: Any) -> Key:
     return tuple(key)
 
 
-def _prepare_path(data: dict[str, Any], path: str) -> None:
+def _prepare_path(data: dict[str, Any], path: str, root: type[BaseModel] = Scenario) -> None:
     """Make a dotted path settable: list defaults made explicit (so ``tiers.1.markup`` reaches
     the default tiers), missing sections created; a path that continues past a single value is
     an error (TypeError with a one-line message)."""
     parts = path.split(".")
     node: Any = data
-    model: Any = Scenario
+    model: Any = root
     walked: list[str] = []
     for k, part in enumerate(parts):
         if not (isinstance(model, type) and issubclass(model, BaseModel)) or not isinstance(
@@ -376,9 +386,9 @@ def _flatten(annotation: Any) -> list[Any]:
 # --------------------------------------------------------------------------- validation errors
 
 
-def _model_at(loc: Key, data: Any) -> tuple[Any, Any]:
+def _model_at(loc: Key, data: Any, root: type[BaseModel] = Scenario) -> tuple[Any, Any]:
     """Walk the schema along an error location; return (model class at the parent, field)."""
-    model: Any = Scenario
+    model: Any = root
     node: Any = data
     field = None
     for part in loc:
@@ -485,20 +495,20 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _message(error: dict[str, Any], loc: Key, data: Any) -> str:
+def _message(error: dict[str, Any], loc: Key, data: Any, root: type[BaseModel] = Scenario) -> str:
     kind = error["type"]
     got = error.get("input")
     ctx = error.get("ctx", {}) or {}
     if "[key]" in error["loc"] or kind == "invalid_key":
         return f"keys must be text (got {got!r})"
     if kind == "extra_forbidden":
-        model, _ = _model_at(loc, data)
+        model, _ = _model_at(loc, data, root)
         names = list(model.model_fields) if model is not None else []
         valid = f"; valid keys: {', '.join(names)}" if len(names) <= 12 else ""
         hint = _suggest(str(loc[-1]), names)
         return f"unknown key{hint or valid}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        _, field = _model_at(loc, data)
+        _, field = _model_at(loc, data, root)
         return _range_message(error, field)
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]} (got {got!r})"
@@ -508,7 +518,10 @@ def _message(error: dict[str, Any], loc: Key, data: Any) -> str:
         return f"must be one of {expected} (got {got!r}){_suggest(str(got), choices)}"
     if kind == "union_tag_invalid":
         tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
-        what = "graph type" if ctx.get("discriminator") == "'type'" else "event action"
+        what = "event action"
+        if ctx.get("discriminator") == "'type'":
+            section = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+            what = f"{section} type".strip()
         return (
             f"unknown {what} {ctx.get('tag')!r}{_suggest(str(ctx.get('tag')), tags)}; "
             f"expected one of: {', '.join(tags)}"
@@ -528,30 +541,51 @@ def _message(error: dict[str, Any], loc: Key, data: Any) -> str:
     return error["msg"]
 
 
-def _origin_for(key: Key, origins: dict[Key, Origin], fallback: Origin) -> Origin:
+def origin_for(key: Key, origins: dict[Key, Origin], fallback: Origin) -> Origin:
+    """The origin of ``key``, else of its nearest ancestor that has one, else ``fallback``."""
     for n in range(len(key), -1, -1):
         if key[:n] in origins:
             return origins[key[:n]]
     return fallback
 
 
-def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Origin) -> Scenario:
-    """Validate merged scenario data; every problem becomes one located line."""
+def validate_model[M: BaseModel](
+    root: type[M], data: dict[str, Any], origins: dict[Key, Origin], fallback: Origin
+) -> M:
+    """Validate plain data against a root pydantic model; every problem becomes one located line.
+
+    Args:
+        root: The schema (e.g. :class:`~sim.scenario.Scenario`).
+        data: The data read from YAML (and overrides).
+        origins: Where each key came from (see :func:`read_yaml`).
+        fallback: Origin for problems whose key has none (e.g. a missing required key).
+
+    Returns:
+        The validated model.
+
+    Raises:
+        ScenarioError: One problem per validation error, sorted by file and line.
+    """
     try:
-        scenario = Scenario.model_validate(data)
+        return root.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             loc = _clean_loc(error["loc"], data)
-            origin = _origin_for(loc, origins, fallback)
+            origin = origin_for(loc, origins, fallback)
             if error["type"] == "value_error":
                 origin = _named_origin(
                     loc, str(error.get("ctx", {}).get("error", "")), origins, origin
                 )
-            problems.append(Problem(origin, dotted(loc), _message(error, loc, data)))
+            problems.append(Problem(origin, dotted(loc), _message(error, loc, data, root)))
         raise ScenarioError(_sorted(problems)) from None
+
+
+def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Origin) -> Scenario:
+    """Validate merged scenario data; every problem becomes one located line."""
+    scenario = validate_model(Scenario, data, origins, fallback)
     problems = [
-        Problem(_origin_for(key, origins, fallback), dotted(key), message)
+        Problem(origin_for(key, origins, fallback), dotted(key), message)
         for key, message in semantic_problems(scenario)
     ]
     problems.extend(_check_set_events(scenario, origins, fallback))
@@ -605,7 +639,7 @@ def _check_set_events(
             continue
         for path, value in event.values.items():
             key: Key = ("events", i, "values", path)
-            origin = _origin_for(key, origins, fallback)
+            origin = origin_for(key, origins, fallback)
             try:
                 current = apply_values(current, {path: value})
             except ScenarioValueError as exc:
@@ -655,11 +689,52 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 # --------------------------------------------------------------------------- entry point
 
 
+def apply_override(
+    data: dict[str, Any],
+    origins: dict[Key, Origin],
+    path: str,
+    value: Any,
+    origin: Origin,
+    root: type[BaseModel] = Scenario,
+) -> None:
+    """Set one dotted path in raw data as ``--set`` does, recording where the value came from.
+
+    List defaults of ``root`` are made explicit first (so ``tiers.1.markup`` reaches the default
+    tiers); a new ``type`` for a union section replaces the whole section.
+
+    Args:
+        data: Raw data (read from YAML), changed in place.
+        origins: Origins of its keys, changed in place.
+        path: Dotted path, e.g. ``channels.b2c2c.rebate_rate``.
+        value: The new value (plain data).
+        origin: Where the value came from (a ``--set`` argument or a line of another file).
+        root: The schema the data will be validated against.
+
+    Raises:
+        ScenarioError: If the path goes through a single value or past the end of a list.
+    """
+    try:
+        _prepare_path(data, path, root)
+        parent_key = _replaced_union_section(data, path, value)
+        key = set_dotted(data, path, value)
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ScenarioError([Problem(origin, path, exc.args[0])]) from None
+    if parent_key is not None:
+        _drop_under(origins, parent_key)
+        origins[parent_key] = origin
+    _drop_under(origins, key)
+    for n in range(1, len(key) + 1):
+        if n == len(key) or key[:n] not in origins:
+            origins[key[:n]] = origin
+
+
 def load_scenario(
     path: str | Path,
     overrides: list[str] | tuple[str, ...] = (),
     seed: int | None = None,
     days: int | None = None,
+    *,
+    values: Sequence[tuple[str, Any, Origin]] = (),
 ) -> Scenario:
     """Read, merge, override and validate a scenario file.
 
@@ -668,6 +743,9 @@ def load_scenario(
         overrides: ``KEY=VALUE`` strings (VALUE parsed as YAML), applied after ``extends``.
         seed: Overrides ``seed`` if given.
         days: Overrides ``days`` if given.
+        values: ``(dotted path, value, origin)`` overrides stated elsewhere (e.g. in an
+            experiment file), applied like ``--set`` before ``overrides``; problems with them
+            are reported at their origin.
 
     Returns:
         The resolved scenario (every parameter explicit, paths absolute).
@@ -679,22 +757,11 @@ def load_scenario(
     data, origins = read_with_extends(path)
     fallback = Origin(_display(path))
     data.setdefault("name", path.stem)
+    for key_text, value, origin in values:
+        apply_override(data, origins, key_text, value, origin)
     for text in overrides:
         key_text, value = parse_override(text)
-        origin = Origin(f"--set {text}")
-        try:
-            _prepare_path(data, key_text)
-            parent_key = _replaced_union_section(data, key_text, value)
-            key = set_dotted(data, key_text, value)
-        except (KeyError, IndexError, TypeError) as exc:
-            raise ScenarioError([Problem(origin, key_text, exc.args[0])]) from None
-        if parent_key is not None:
-            _drop_under(origins, parent_key)
-            origins[parent_key] = origin
-        _drop_under(origins, key)
-        for n in range(1, len(key) + 1):
-            if n == len(key) or key[:n] not in origins:
-                origins[key[:n]] = origin
+        apply_override(data, origins, key_text, value, Origin(f"--set {text}"))
     for flag, value in (("seed", seed), ("days", days)):
         if value is not None:
             data[flag] = value
@@ -711,7 +778,7 @@ def _resolve_edgelist(data: dict[str, Any], origins: dict[Key, Origin], fallback
     raw = graph.get("path")
     if not isinstance(raw, str):
         return
-    origin = _origin_for(("graph", "path"), origins, fallback)
+    origin = origin_for(("graph", "path"), origins, fallback)
     base = Path(origin.source).parent if origin.line is not None else Path.cwd()
     target = Path(raw) if Path(raw).is_absolute() else (base / raw)
     if not target.is_file():
@@ -731,7 +798,7 @@ def _resolve_edgelist(data: dict[str, Any], origins: dict[Key, Origin], fallback
         return
     declared = market.get("consumers")
     if declared is not None and declared != nodes:
-        where = _origin_for(("market", "consumers"), origins, fallback)
+        where = origin_for(("market", "consumers"), origins, fallback)
         raise ScenarioError(
             [
                 Problem(
