@@ -105,6 +105,11 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=ScenarioLoader)  # a SafeLoader subclass: no arbitrary objects
 
 
+def display_path(path: Path) -> str:
+    """A file name as shown in problem lines: relative to the working folder when inside it."""
+    return _display(path)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -397,7 +402,7 @@ def _model_at(loc: Key, data: Any, root: type[BaseModel] = Scenario) -> tuple[An
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None, None
-        field = model.model_fields.get(part)
+        field = _field(model, part)
         if field is None:
             return model, None
         node = node.get(part) if isinstance(node, dict) else None
@@ -405,6 +410,19 @@ def _model_at(loc: Key, data: Any, root: type[BaseModel] = Scenario) -> tuple[An
             return model, field
         model = _item_model(field.annotation, node)
     return model, field
+
+
+def _field(model: type[BaseModel], key: str) -> Any:
+    """The field of ``model`` that a data key names (by name, or by alias such as ``from``)."""
+    field = model.model_fields.get(key)
+    if field is None:
+        field = next((f for f in model.model_fields.values() if f.alias == key), None)
+    return field
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    """The keys a model accepts in data (aliases where set)."""
+    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> Key:
@@ -503,7 +521,7 @@ def _message(error: dict[str, Any], loc: Key, data: Any, root: type[BaseModel] =
         return f"keys must be text (got {got!r})"
     if kind == "extra_forbidden":
         model, _ = _model_at(loc, data, root)
-        names = list(model.model_fields) if model is not None else []
+        names = _keys(model) if model is not None else []
         valid = f"; valid keys: {', '.join(names)}" if len(names) <= 12 else ""
         hint = _suggest(str(loc[-1]), names)
         return f"unknown key{hint or valid}"
