@@ -1,4 +1,4 @@
-"""Command line: ``chansim run`` and ``chansim validate``.
+"""Command line: ``chansim run``, ``chansim validate`` and ``chansim sweep``.
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
 results folder); 1 only for bugs.
@@ -50,7 +50,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a scenario without running it")
     scenario_args(validate)
+
+    sweep = sub.add_parser("sweep", help="run an experiment: many runs over a design of points")
+    sweep.add_argument("experiment", type=Path, help="experiment YAML file")
+    sweep.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    sweep.add_argument(
+        "--dask",
+        metavar="ADDRESS|local",
+        help="run on a Dask cluster: a scheduler address, or 'local' to start one here",
+    )
+    sweep.add_argument(
+        "--resume", action="store_true", help="continue an interrupted sweep in its folder"
+    )
+    sweep.add_argument("--out", type=Path, help="results folder (default: results/<name>)")
+    sweep.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a field of the experiment file, e.g. replications=2 (VALUE is YAML)",
+    )
+    sweep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "sweep":
+            return _sweep(args)
         return _run(args)
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -111,6 +150,64 @@ def _run(args: argparse.Namespace) -> int:
     print(kpi_table(summary))
     print(f"results: {out}")
     return EXIT_OK
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.executors import ExecutorError
+    from sim.experiments.plan import load_experiment
+    from sim.experiments.sweep import SweepError, run_sweep
+
+    plan = load_experiment(args.experiment, args.overrides)
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    out = args.out if args.out is not None else Path("results") / plan.name
+    try:
+        result = run_sweep(
+            plan,
+            out,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=not args.no_progress,
+            log=lambda message: print(message, file=sys.stderr),
+        )
+    except (SweepError, ExecutorError) as exc:
+        raise UsageError(str(exc)) from None
+    resume = _resume_command(args, out)
+    if result.interrupted:
+        print(
+            f"interrupted: {result.done} of {result.runs} runs done and kept in {out}; "
+            f"continue with: {resume}",
+            file=sys.stderr,
+        )
+        return 130
+    print(
+        f"{plan.name}: {result.runs} runs ({len(plan.points)} points × {plan.replications} "
+        f"replications): {result.done} done, {result.failed} failed; "
+        f"{result.executed} run in {result.seconds:.1f} s"
+    )
+    if result.failed:
+        print(
+            f"{result.failed} runs failed (errors in {out / 'status.csv'}); "
+            f"retry them with: {resume}",
+            file=sys.stderr,
+        )
+    print(f"results: {out}")
+    return EXIT_OK
+
+
+def _resume_command(args: argparse.Namespace, out: Path) -> str:
+    import shlex
+
+    parts = ["chansim", "sweep", str(args.experiment)]
+    for text in args.overrides:
+        parts += ["--set", text]
+    if args.workers is not None:
+        parts += ["--workers", str(args.workers)]
+    if args.dask is not None:
+        parts += ["--dask", args.dask]
+    parts += ["--resume", "--out", str(out)]
+    return shlex.join(parts)
 
 
 def check_out_dir(out: Path) -> None:

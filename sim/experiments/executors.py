@@ -1,0 +1,192 @@
+"""Evaluators: ``concurrent.futures`` executors that run :func:`sim.experiments.runner.execute`.
+
+* serial: runs each task in this process when it is submitted (``--workers 1``);
+* processes: a :class:`~concurrent.futures.ProcessPoolExecutor` (default: ``os.cpu_count()``
+  workers; the ``forkserver`` start method where available, so workers fork from a clean
+  process that has imported the model once; workers ignore Ctrl-C, which the driver handles,
+  and exit when the driver dies);
+* Dask: ``distributed.Client(address).get_executor()``, or with ``local`` a
+  ``LocalCluster(n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+  dashboard_address=None)`` started for the sweep and closed after it. Dask's scheduler reruns a
+  task whose worker died; no scheduling of our own.
+
+Only the address the user gives is ever contacted.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+DASK_CONNECT_TIMEOUT = "20s"
+
+
+class ExecutorError(Exception):
+    """An executor cannot be started or reached (bad user input: exit code 2)."""
+
+
+class SerialExecutor(cf.Executor):
+    """Runs each call in this process at submission; returns completed futures."""
+
+    def __init__(self) -> None:
+        self._shutdown = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        if self._shutdown:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        future: cf.Future = cf.Future()
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._shutdown = True
+
+
+@dataclass
+class Evaluator:
+    """An executor and what to record about it.
+
+    Attributes:
+        executor: The ``concurrent.futures`` executor.
+        kind: ``serial``, ``processes``, ``dask-local`` or ``dask``.
+        workers: Number of workers when the sweep started.
+        address: The Dask scheduler's address (None otherwise).
+    """
+
+    executor: cf.Executor
+    kind: str
+    workers: int
+    address: str | None = None
+    _abandon: Callable[[], None] | None = field(default=None, repr=False)
+
+    def abandon(self) -> None:
+        """Stop now (after Ctrl-C): cancel queued work, stop running work where possible."""
+        if self._abandon is not None:
+            self._abandon()
+        else:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _init_worker() -> None:
+    """Pool workers leave Ctrl-C to the driver (which stops them), and exit if it dies.
+
+    A pool worker blocks on its task queue, which it holds both ends of, so it would outlive a
+    driver killed outright (SIGKILL, out of memory); a watchdog thread ends it when the
+    parent's sentinel closes.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with, args=(parent.sentinel,), daemon=True, name="exit-with-driver"
+        ).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+@contextmanager
+def open_evaluator(workers: int | None = None, dask: str | None = None) -> Iterator[Evaluator]:
+    """Start the executor the command line asks for, and always shut it down.
+
+    Args:
+        workers: Worker processes (None: ``os.cpu_count()``); 1 without Dask runs in-process.
+            Ignored for a Dask cluster given by address (its workers are what they are).
+        dask: None, ``local`` for a local Dask cluster, or a scheduler address.
+
+    Raises:
+        ExecutorError: If Dask is missing or its scheduler cannot be reached.
+    """
+    if dask is None:
+        n = workers or os.cpu_count() or 1
+        if n == 1:
+            yield Evaluator(SerialExecutor(), "serial", 1)
+            return
+        with _process_pool(n) as evaluator:
+            yield evaluator
+        return
+    with _dask(workers, dask) as evaluator:
+        yield evaluator
+
+
+@contextmanager
+def _process_pool(n: int) -> Iterator[Evaluator]:
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["sim.experiments.runner", "sim.model"])
+    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+
+    def abandon() -> None:
+        pool.shutdown(wait=False, cancel_futures=True)
+        terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+        if terminate is not None:
+            terminate()
+            return
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+
+    try:
+        yield Evaluator(pool, "processes", n, _abandon=abandon)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask(workers: int | None, address: str) -> Iterator[Evaluator]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ExecutorError(
+            "--dask needs the dask extra: python -m pip install 'chansim[dask]'"
+        ) from None
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+        kind = "dask-local"
+    else:
+        try:
+            client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise ExecutorError(
+                f"--dask {address}: cannot reach a Dask scheduler ({message})"
+            ) from None
+        kind = "dask"
+    executor = client.get_executor(pure=False)
+    try:
+        n = len(client.nthreads())
+        yield Evaluator(
+            executor,
+            kind,
+            n,
+            address=cluster.scheduler_address if cluster is not None else address,
+            _abandon=lambda: executor.shutdown(wait=False),
+        )
+    finally:
+        executor.shutdown(wait=False)
+        client.close()
+        if cluster is not None:
+            cluster.close()
