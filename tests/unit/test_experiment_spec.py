@@ -489,3 +489,21 @@ def test_resolved_experiment_reloads_to_the_same_plan(here: Path) -> None:
     assert [p.values for p in again.points] == [p.values for p in plan.points]
     changed = load_experiment(Path("sub/exp.yaml"), ["replications=3"])
     assert changed.sha256 != plan.sha256
+
+
+def test_shipped_experiments_load() -> None:
+    """Every experiment file in experiments/ is valid against the shipped scenarios."""
+    folder = Path(__file__).resolve().parents[2] / "experiments"
+    files = sorted(folder.glob("*.yaml"))
+    assert files
+    for path in files:
+        plan = load_experiment(path)
+        assert plan.name == path.stem and plan.n_runs >= 1 and plan.warnings == []
+
+
+def test_salib_warnings_become_warning_lines(here: Path) -> None:
+    """SALib's own advice (N a power of two) is passed on as a located warning, not an error."""
+    plan = experiment(f"design:\n  type: salib_sobol\n  base_samples: 10\n  parameters:\n{RANGES}")
+    assert len(plan.points) == 10 * 5
+    assert plan.warnings and all(w.startswith("exp.yaml:3: design: ") for w in plan.warnings)
+    assert any("power of 2" in w for w in plan.warnings)
