@@ -283,7 +283,9 @@ class _Resolver:
         )
         if exp.days is None and len({b.days for b in bases}) == 1:
             resolved = resolved.model_copy(update={"days": bases[0].days})
-        warnings = [f"{self.where(('design',))}: design: {m}" for m in sample.warnings]
+        size = {"salib_sobol": "base_samples", "morris": "trajectories"}
+        at: Key = ("design", size.get(getattr(design, "type", ""), "type"))
+        warnings = [f"{self.where(at)}: {dotted(at)}: {m}" for m in sample.warnings]
         return Plan(resolved, self.path, bases, points, parameters, sample.problem, warnings)
 
     def _base_files(self) -> tuple[list[Path], list[Key]]:

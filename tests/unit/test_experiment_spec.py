@@ -505,5 +505,6 @@ def test_salib_warnings_become_warning_lines(here: Path) -> None:
     """SALib's own advice (N a power of two) is passed on as a located warning, not an error."""
     plan = experiment(f"design:\n  type: salib_sobol\n  base_samples: 10\n  parameters:\n{RANGES}")
     assert len(plan.points) == 10 * 5
-    assert plan.warnings and all(w.startswith("exp.yaml:3: design: ") for w in plan.warnings)
+    assert plan.warnings
+    assert all(w.startswith("exp.yaml:4: design.base_samples: ") for w in plan.warnings)
     assert any("power of 2" in w for w in plan.warnings)
