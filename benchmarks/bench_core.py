@@ -257,9 +257,9 @@ def vectorised_wom_day(
     """
     from sim.diffusion import awareness_step
 
-    rate = np.full(len(aware), p) + q * sums.adopter_share()
+    rate = np.full(len(aware), p) + q * sums.share("adopters")
     gained, _ = awareness_step(aware, aware, rate, 0.0, rng)
-    sums.add_adopters(gained)
+    sums.switched("adopters", gained)
 
 
 def agents_worker(n: int, days: int, seed: int, initial_share: float) -> dict[str, Any]:
@@ -286,7 +286,9 @@ def agents_worker(n: int, days: int, seed: int, initial_share: float) -> dict[st
     # vectorised: friend sums as the model keeps them (float32 trust per CSR entry)
     t2 = time.perf_counter()
     trust = np.ones(graph.n_entries, dtype=np.float32)
-    sums = FriendSums(graph, trust, 1.0, initially_aware.copy())
+    aware = initially_aware.copy()
+    sums = FriendSums(graph, trust, 1.0)
+    sums.track("adopters", aware)
     t3 = time.perf_counter()
 
     # per agent
@@ -294,11 +296,10 @@ def agents_worker(n: int, days: int, seed: int, initial_share: float) -> dict[st
     t4 = time.perf_counter()
 
     # exact check of the neighbour computation on the shared day-0 state
-    share_vec = sums.adopter_share()
+    share_vec = sums.share("adopters")
     share_agents = np.array([person.adopter_share() for person in model.people])
     share_max_abs_diff = float(np.max(np.abs(share_vec - share_agents))) if n else 0.0
 
-    aware = initially_aware.copy()
     vec_rng = np.random.default_rng(seed)
     vec_days: list[float] = []
     for _ in range(days):

@@ -49,6 +49,8 @@ class ConsumerPopulation:
         habit: float32 (n, 3), purchase-habit weights over HABITS, rows sum to 1.
         price_sensitivity: float32, multiplies the price term of channel utility.
         attitude: float32 in [-1, 1], attitude to the brand (fans high, detractors negative).
+        baseline_attitude: float32, the attitude the consumer returns to when others' opinions
+            fade (moved by its own experiences: purchases and blocking spammers).
         aware: bool, knows the brand.
         aware_day: int32, day the current spell of awareness began (-1: never aware).
         adopted: bool, has bought the brand at least once.
@@ -66,6 +68,7 @@ class ConsumerPopulation:
         self.habit = np.zeros((n, len(HABITS)), dtype=np.float32)
         self.price_sensitivity = np.ones(n, dtype=np.float32)
         self.attitude = np.zeros(n, dtype=np.float32)
+        self.baseline_attitude = np.zeros(n, dtype=np.float32)
         self.aware = np.zeros(n, dtype=bool)
         self.aware_day = np.full(n, -1, dtype=np.int32)
         self.adopted = np.zeros(n, dtype=bool)
@@ -122,6 +125,7 @@ class ConsumerPopulation:
         pop.attitude[:] = np.clip(rng.normal(att.ordinary_mean, att.ordinary_sd, size=n), -1, 1)
         pop.attitude[pop.segment == FAN] = att.fan
         pop.attitude[pop.segment == EMPLOYEE] = att.employee
+        pop.baseline_attitude[:] = pop.attitude
 
         ordinary = pop.segment == ORDINARY
         pop.aware[:] = ~ordinary | (rng.random(n) < market.initial_aware_share)
@@ -201,6 +205,9 @@ def reinforce_habits(
 
 
 def raise_attitude(attitude: np.ndarray, buyers: np.ndarray, gain: float) -> None:
-    """A satisfied purchase moves attitude toward +1: a ← a + g·(1 − a)."""
+    """A satisfied purchase moves attitude toward +1: a ← a + g·(1 − a).
+
+    Applied to both the attitude and its baseline (a lasting experience).
+    """
     if len(buyers):
         attitude[buyers] += gain * (1.0 - attitude[buyers])

@@ -7,14 +7,15 @@ daily hazard
 
 where ``p = innovation_rate_per_year / 365``, ``q = imitation_rate_per_year / 365``, ``p_ads =
 (grps_per_day / 100)·awareness_per_impression`` while the direct shop is open, ``p_shelf =
-shelf_awareness_per_year / 365``, ``p_posts,ᵢ = view_probability · awareness_per_view ·
-Σⱼ τᵢⱼ·postsⱼ`` over friends *j* who posted today, and ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` the
+shelf_awareness_per_year / 365``, ``p_posts,ᵢ = awareness_per_view · Σⱼ τᵢⱼ·vⱼ·kⱼ`` over
+friends *j* whose posts *i* has not muted (kⱼ posts today, each seen with probability vⱼ), and ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` the
 trust-weighted share of friends who have adopted (τᵢⱼ: i's trust in j; aⱼ = 1 if j adopted).
 
-An aware consumer who has not adopted forgets on a day with probability ``f·exp(−λᵢ)``: the
-forgetting rate *f* applies on days without any reminder (the same sources that create
-awareness). With one-time purchase, only the direct channel, no forgetting and a fully mixed
-population, awareness is adoption and ``F(t)`` follows the Bass curve.
+An aware ordinary consumer who has not adopted forgets on a day with probability
+``f·exp(−λᵢ)``: the forgetting rate *f* applies on days without any reminder (the same sources
+that create awareness). Adopters, fans and employees never forget. With one-time purchase, only
+the direct channel, no forgetting and a fully mixed population, awareness is adoption and
+``F(t)`` follows the Bass curve.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def hazard_probability(rate: np.ndarray) -> np.ndarray:
 
 def awareness_step(
     aware: np.ndarray,
-    adopted: np.ndarray,
+    anchored: np.ndarray,
     rate: np.ndarray,
     forgetting_rate: float,
     rng: np.random.Generator,
@@ -38,7 +39,7 @@ def awareness_step(
 
     Args:
         aware: Awareness flags (updated in place).
-        adopted: Adoption flags (adopters never forget).
+        anchored: Consumers who never forget (adopters, fans, employees).
         rate: Daily hazard λᵢ for every consumer.
         forgetting_rate: f, daily probability of forgetting without a reminder.
         rng: The model's random generator.
@@ -52,7 +53,7 @@ def awareness_step(
     gained = np.flatnonzero(~aware & (draws < 1.0 - no_event))
     forgot = np.zeros(0, dtype=np.int64)
     if forgetting_rate > 0:
-        at_risk = aware & ~adopted
+        at_risk = aware & ~anchored
         forgot = np.flatnonzero(at_risk & (draws < forgetting_rate * no_event))
     aware[gained] = True
     aware[forgot] = False

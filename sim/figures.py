@@ -87,6 +87,10 @@ def make_figures(folder: Path) -> list[Path]:
         _lorenz(stores, title, out / "store_sales_lorenz.png"),
         _inventory(ts, summary, title, out / "inventory_by_tier.png"),
     ]
+    if summary.get("mechanisms", {}).get("spam"):
+        policies = summary.get("posting_policies", [])
+        written.append(_trust(ts, policies, summary, title, out / "trust_and_muting.png"))
+        written.append(_sales_per_post(ts, policies, title, out / "sales_per_post.png"))
     return written
 
 
@@ -183,6 +187,59 @@ def _lorenz(stores: dict, title: str, path: Path) -> Path:
         va="top",
     )
     ax.legend(loc="lower right")
+    return _save(fig, path)
+
+
+def _trust(ts: dict, policies: list[str], summary: dict, title: str, path: Path) -> Path:
+    """Friends' trust in store owners by posting policy; muting, blocking and detractors."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    day = ts["day"]
+    for name in policies:
+        ax1.plot(day, ts[f"mean_trust_in_{name}"], label=name)
+    ax1.plot(day, ts["mean_trust"], color="grey", ls="--", label="all friendships")
+    ax1.set_ylim(0, 1)
+    ax1.set_title("Friends' mean trust in store owners, by posting policy")
+    ax1.set_xlabel("day")
+    ax1.legend(fontsize=8)
+    ax2.plot(day, ts["muted_share"], label="muted (share of owners' friendships)")
+    ax2.plot(day, ts["blocked_share"], label="blocked (share of owners' friendships)")
+    n = summary["consumers"]
+    ax2.plot(day, ts["detractors"] / n, label="detractors (share of consumers)", color="black")
+    ax2.set_ylim(bottom=0)
+    ax2.set_title("Muting, blocking and detractors")
+    ax2.set_xlabel("day")
+    ax2.legend(fontsize=8)
+    _shade_crackdown(ax2, ts)
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def _shade_crackdown(ax: plt.Axes, ts: dict) -> None:
+    banned = ts.get("stores_banned")
+    if banned is not None and banned.sum() > 0:
+        first = ts["day"][np.argmax(banned > 0)]
+        ax.axvline(first, color="red", lw=0.8, ls=":")
+        ax.text(first, ax.get_ylim()[1] * 0.95, " first ban", fontsize=8, color="red", va="top")
+
+
+def _sales_per_post(ts: dict, policies: list[str], title: str, path: Path) -> Path:
+    """Units sold per post delivered, by posting policy (14-day sums)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    day = ts["day"]
+    for name in policies:
+        units = rolling_mean(ts[f"units_{name}"], 14)
+        posts = rolling_mean(ts[f"posts_{name}"], 14)
+        ratio = np.divide(units, posts, out=np.full(len(units), np.nan), where=posts > 0)
+        ax1.plot(day, ratio, label=name)
+        ax2.plot(day, np.cumsum(ts[f"units_{name}"]), label=name)
+    ax1.set_title("Sales per post, by posting policy (14-day window)")
+    ax1.set_xlabel("day")
+    ax1.set_ylim(bottom=0)
+    ax1.legend(fontsize=8)
+    ax2.set_title("Cumulative units sold through stores, by posting policy")
+    ax2.set_xlabel("day")
+    ax2.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
     return _save(fig, path)
 
 

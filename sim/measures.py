@@ -52,7 +52,7 @@ def lorenz_curve(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(0.0, 1.0, n + 1), cum
 
 
-def measure_names(tier_names: list[str]) -> list[str]:
+def measure_names(tier_names: list[str], policy_names: list[str]) -> list[str]:
     """Column names of ``timeseries.csv`` after ``day``, in order."""
     names = [f"units_{c}" for c in CHANNELS]
     names += ["units_total"]
@@ -77,9 +77,17 @@ def measure_names(tier_names: list[str]) -> list[str]:
         "active_stores",
         "stores_opened",
         "stores_closed",
+        "stores_banned",
         "store_sales_top20_share",
         "store_sales_gini",
         "mean_trust",
+        "muted_edges",
+        "blocked_edges",
+        "muted_share",
+        "blocked_share",
+        "detractors",
+        "posts",
+        "sales_per_post",
         "units_produced",
         "production_started",
         "inventory_maker",
@@ -87,6 +95,14 @@ def measure_names(tier_names: list[str]) -> list[str]:
     ]
     for t in tier_names:
         names += [f"orders_{t}", f"inventory_{t}", f"in_transit_{t}"]
+    for name in policy_names:
+        names += [
+            f"active_stores_{name}",
+            f"posts_{name}",
+            f"units_{name}",
+            f"income_{name}",
+            f"mean_trust_in_{name}",
+        ]
     names += [f"open_{c}" for c in CHANNELS]
     return names
 
@@ -135,10 +151,20 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
     m["active_stores"] = int(stores.is_open[: stores.size].sum())
     m["stores_opened"] = today.stores_opened
     m["stores_closed"] = today.stores_closed
+    m["stores_banned"] = today.stores_banned
     units = stores.column("units")
     m["store_sales_top20_share"] = top_share(units, 0.2)
     m["store_sales_gini"] = gini(units)
     m["mean_trust"] = model.mean_trust()
+    m["muted_edges"] = model.muted_edges
+    m["blocked_edges"] = model.blocked_edges
+    reach = model.store_friendships
+    m["muted_share"] = model.muted_edges / reach if reach else 0.0
+    m["blocked_share"] = model.blocked_edges / reach if reach else 0.0
+    m["detractors"] = int((c.attitude < model.params.spam.detractor_attitude).sum())
+    posts = int(stores.column("posts_today").sum())
+    m["posts"] = posts
+    m["sales_per_post"] = today.units["b2c2c"] / posts if posts else 0.0
     supply = model.supply
     m["units_produced"] = supply.produced_today
     m["production_started"] = int(supply.maker.orders_today[0])
@@ -150,4 +176,30 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
         m[f"in_transit_{name}"] = int(point.pipeline.sum())
     for ch in CHANNELS:
         m[f"open_{ch}"] = int(model.channel_is_open(ch))
+    m.update(policy_measures(model))
     return m
+
+
+def policy_measures(model: ChannelModel) -> dict[str, float]:
+    """Stores, posts, units, rebate income and readers' trust in owners, by posting policy."""
+    stores = model.stores
+    policies = model.params.channels.b2c2c.posting.policies
+    out: dict[str, float] = {}
+    policy = stores.column("policy")
+    is_open = stores.column("is_open")
+    trust_in = model.trust_in_owners(stores.column("owner")[is_open]) if is_open.any() else None
+    open_policy = policy[is_open]
+    for k, pol in enumerate(policies):
+        mine = policy == k
+        out[f"active_stores_{pol.name}"] = int((mine & is_open).sum())
+        out[f"posts_{pol.name}"] = int(stores.column("posts_today")[mine].sum())
+        out[f"units_{pol.name}"] = int(stores.column("units_today")[mine].sum())
+        out[f"income_{pol.name}"] = float(stores.column("income_today")[mine].sum())
+        if trust_in is None or not (open_policy == k).any():
+            out[f"mean_trust_in_{pol.name}"] = float("nan")
+        else:
+            total, count = trust_in
+            sel = open_policy == k
+            n = count[sel].sum()
+            out[f"mean_trust_in_{pol.name}"] = float(total[sel].sum() / n) if n else float("nan")
+    return out

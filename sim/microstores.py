@@ -31,7 +31,14 @@ class StoreBook:
         rebate_income: float64, rebates earned (own sales and downline).
         income_ewma: float64, exponentially weighted daily rebate income (span review_days).
         last_post_day: int32 (-1: never posted).
-        posts_today: int32.
+        posts_today: int32 (posts delivered today).
+        posts_total: int64.
+        policy: int8, index into ``posting.policies``.
+        post_rate: float32, current mean posts per day (adaptive policies change it).
+        quality: float32, share of useful posts; peak_share: float32.
+        units_today: int32; banned: bool (closed by a platform crackdown).
+        window_posts, window_units: int32, since the last adaptive review;
+        last_review_day: int32; last_sales_per_post: float32 (NaN before the first review).
     """
 
     _COLUMNS: ClassVar[dict[str, tuple[type, int | float]]] = {
@@ -48,6 +55,17 @@ class StoreBook:
         "income_ewma": (np.float64, 0.0),
         "last_post_day": (np.int32, -1),
         "posts_today": (np.int32, 0),
+        "posts_total": (np.int64, 0),
+        "policy": (np.int8, 0),
+        "post_rate": (np.float32, 0.0),
+        "quality": (np.float32, 0.0),
+        "peak_share": (np.float32, 0.0),
+        "units_today": (np.int32, 0),
+        "banned": (np.bool_, False),
+        "window_posts": (np.int32, 0),
+        "window_units": (np.int32, 0),
+        "last_review_day": (np.int32, 0),
+        "last_sales_per_post": (np.float32, np.nan),
     }
 
     def __init__(self, capacity: int = 64) -> None:
@@ -80,6 +98,11 @@ class StoreBook:
         self.upline[ids] = uplines
         self.size = need
         return ids
+
+    def start_day(self) -> None:
+        """Clear the day's counters."""
+        for name in ("posts_today", "units_today", "income_today"):
+            getattr(self, name)[: self.size] = 0
 
     def column(self, name: str) -> np.ndarray:
         """A view of one column trimmed to the stores that exist."""
@@ -156,8 +179,7 @@ def keeps_store_value(
 
 
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
-    """``Ī ← Ī + (I_today − Ī)/span`` for open stores; then clear today's income."""
+    """``Ī ← Ī + (I_today − Ī)/span`` for open stores."""
     ids = book.open_ids
     ewma = book.income_ewma
     ewma[ids] += (book.income_today[ids] - ewma[ids]) / span_days
-    book.income_today[: book.size] = 0.0

@@ -47,6 +47,7 @@ from sim.choice import (
 from sim.consumers import (
     EMPLOYEE,
     NEVER,
+    ORDINARY,
     ConsumerPopulation,
     ConsumerView,
     next_need_days,
@@ -64,9 +65,16 @@ from sim.microstores import (
     update_income_ewma,
 )
 from sim.rebates import pay_rebates, rebate_rates
-from sim.scenario import CHANNELS, Scenario
+from sim.scenario import CHANNELS, PlatformCrackdown, Scenario
 from sim.social import FriendSums
 from sim.supply_chain import SupplyChain, serve_from_stock, tier_prices
+from sim.trust import (
+    adapt_rates,
+    draw_tolerance,
+    negative_word_of_mouth,
+    respond_to_posts,
+    view_probability,
+)
 
 CHANNEL_OF_ALTERNATIVE = {OFFLINE: "b2b2c", ONLINE: "b2c", SOCIAL: "b2c2c"}
 
@@ -81,6 +89,7 @@ class DayCounters:
     bought_elsewhere: int = 0
     stores_opened: int = 0
     stores_closed: int = 0
+    stores_banned: int = 0
     distributor_margin: float = 0.0
     units_from_maker: int = 0
     events: list[str] = field(default_factory=list)
@@ -128,9 +137,20 @@ class ChannelModel(mesa.Model):
         n = self.graph.n
         self.consumers = ConsumerPopulation.create(p, self.graph.degree, self.rng)
         self.edge_trust = self._initial_trust()
-        self.friend_sums = FriendSums(
-            self.graph, self.edge_trust, p.trust.initial_mean, self.consumers.adopted
-        )
+        self.friend_sums = FriendSums(self.graph, self.edge_trust, p.trust.initial_mean)
+        self.friend_sums.track("adopters", self.consumers.adopted)
+        entries = self.graph.n_entries
+        self.tolerance = draw_tolerance(p.spam, n, self.rng)
+        self.edge_annoyance = np.zeros(entries, dtype=np.float32)
+        self.edge_annoyance_day = np.zeros(entries, dtype=np.int32)
+        self.edge_muted = np.zeros(entries, dtype=bool)
+        self.edge_blocked = np.zeros(entries, dtype=bool)
+        self.muted_edges = 0
+        self.blocked_edges = 0
+        self.store_friendships = 0
+        self.detractor = self.consumers.attitude < p.spam.detractor_attitude
+        self.friend_sums.track("detractors", self.detractor)
+        self.crackdown: tuple[PlatformCrackdown, int | None] | None = None
 
         self.ledger = Ledger()
         self.manufacturer = Manufacturer(self)
@@ -154,7 +174,9 @@ class ChannelModel(mesa.Model):
         self._influencer_degree = float(np.quantile(degree, q)) if n else math.inf
 
         self.measures: dict[str, float] = {}
-        names = measure_names(self.supply.names)
+        names = measure_names(
+            self.supply.names, [pol.name for pol in p.channels.b2c2c.posting.policies]
+        )
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.measures[k]) for name in names}
         )
@@ -167,6 +189,17 @@ class ChannelModel(mesa.Model):
             return np.zeros(0, dtype=np.float32)
         draws = self.rng.normal(t.initial_mean, t.initial_sd, size=self.graph.n_entries)
         return np.clip(draws, 0.0, 1.0).astype(np.float32)
+
+    def trust_in_owners(self, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each owner node: (Σ over friends of their trust in it, number of friends)."""
+        if self.graph.complete:
+            n = self.graph.n - 1
+            return np.full(len(owners), self.params.trust.initial_mean * n), np.full(len(owners), n)
+        g = self.graph
+        group, entries = g.row_entries(owners)
+        trust = self.edge_trust[g.reverse_entry()[entries]].astype(np.float64)
+        total = np.bincount(group, weights=trust, minlength=len(owners))
+        return total, np.bincount(group, minlength=len(owners))
 
     def mean_trust(self) -> float:
         if self.graph.complete:
@@ -283,6 +316,7 @@ class ChannelModel(mesa.Model):
         day = self.steps
         self.today = DayCounters()
         self.ledger.start_day()
+        self.stores.start_day()
         self.today.events = apply_events(self, day)
         self.event_log.extend((day, e) for e in self.today.events)
         self._receive_and_advertise(day)
@@ -306,19 +340,115 @@ class ChannelModel(mesa.Model):
 
     # stage 3
     def _post(self, day: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Open stores post; returns (owner nodes, posts) of stores that posted, or None."""
+        """Open stores post (M5, M7).
+
+        Returns the owner nodes of stores that posted and the expected views of a friend
+        (posts × view probability), or None.
+        """
         stores = self.stores
-        stores.posts_today[: stores.size] = 0
         if not self.channel_open["b2c2c"] or stores.size == 0:
             return None
         ids = stores.open_ids
         if len(ids) == 0:
             return None
-        posts = self.rng.poisson(self.params.channels.b2c2c.posting.posts_per_day, size=len(ids))
+        posting = self.params.channels.b2c2c.posting
+        policies = posting.policies
+        fixed = np.array([pol.kind == "fixed" for pol in policies])[stores.policy[ids]]
+        rate = stores.post_rate[ids].astype(np.float64)
+        rate[fixed] = np.array([pol.posts_per_day for pol in policies])[stores.policy[ids][fixed]]
+        quality = np.array([pol.content_quality for pol in policies])[stores.policy[ids]]
+        peak = np.array([pol.peak_share for pol in policies])[stores.policy[ids]]
+        stores.quality[ids] = quality
+        stores.peak_share[ids] = peak
+        posts = self.rng.poisson(rate).astype(np.int64)
+        crackdown = self._crackdown(day)
+        if crackdown is not None:
+            if crackdown.ban_above is not None:
+                offending = posts > crackdown.ban_above
+                banned = ids[offending & (self.rng.random(len(ids)) < crackdown.ban_probability)]
+                self._close_stores(day, banned, banned=True)
+            if crackdown.throttle_above is not None:
+                posts = np.minimum(posts, int(crackdown.throttle_above))
+            live = stores.is_open[ids]
+            ids, posts, quality, peak = ids[live], posts[live], quality[live], peak[live]
         stores.posts_today[ids] = posts
+        stores.posts_total[ids] += posts
+        stores.window_posts[ids] += posts
         posted = posts > 0
         stores.last_post_day[ids[posted]] = day
-        return stores.owner[ids[posted]], posts[posted].astype(np.float64)
+        ids, posts, quality, peak = ids[posted], posts[posted], quality[posted], peak[posted]
+        seen = view_probability(posting, peak)
+        if self.params.spam.enabled and len(ids):
+            self._readers_respond(day, stores.owner[ids], posts, quality, seen)
+        return stores.owner[ids], posts * seen
+
+    def _prompt_purchases(self, day: int, exposure: np.ndarray) -> None:
+        """Posts seen can bring an aware consumer's next purchase forward to today (M5).
+
+        Hazard ``prompt·Σⱼ τᵢⱼ·viewsⱼ`` for aware consumers not in the market who will need the
+        product again (not one-time buyers who already bought).
+        """
+        c = self.consumers
+        prompt = self.params.channels.b2c2c.posting.purchase_prompt_per_view
+        if prompt <= 0:
+            return
+        who = np.flatnonzero((exposure > 0) & c.aware & (c.need_day > day) & (c.need_day != NEVER))
+        hit = who[self.rng.random(len(who)) < -np.expm1(-prompt * exposure[who])]
+        c.need_day[hit] = day
+
+    def _update_detractors(self) -> None:
+        """Re-derive who is a detractor (attitude below the threshold) and update the sums."""
+        now = self.consumers.attitude < self.params.spam.detractor_attitude
+        on = np.flatnonzero(now & ~self.detractor)
+        off = np.flatnonzero(~now & self.detractor)
+        self.detractor[:] = now
+        self.friend_sums.switched("detractors", on, off)
+
+    def _crackdown(self, day: int) -> PlatformCrackdown | None:
+        if self.crackdown is None:
+            return None
+        event, until = self.crackdown
+        if until is not None and day > until:
+            self.crackdown = None
+            return None
+        return event
+
+    def _readers_respond(
+        self, day: int, owners: np.ndarray, posts: np.ndarray, quality: np.ndarray, seen: np.ndarray
+    ) -> None:
+        """Friends who still see the posters update trust and annoyance; some mute or block (M7)."""
+        g = self.graph
+        group, entries = g.row_entries(owners)
+        reader_entries = g.reverse_entry()[entries]
+        visible = ~self.edge_muted[reader_entries]
+        group, reader_entries = group[visible], reader_entries[visible]
+        readers = g.indices[entries[visible]]
+        response = respond_to_posts(
+            self.params.spam,
+            self.edge_trust[reader_entries],
+            self.edge_annoyance[reader_entries],
+            day - self.edge_annoyance_day[reader_entries],
+            posts[group].astype(np.float64),
+            quality[group],
+            seen[group],
+            self.tolerance[readers],
+            self.rng.random(len(readers)),
+        )
+        self.friend_sums.update_trust(reader_entries, response.trust)
+        self.edge_annoyance[reader_entries] = response.annoyance
+        self.edge_annoyance_day[reader_entries] = day
+        muted = reader_entries[response.muted]
+        blocked = reader_entries[response.blocked]
+        self.edge_muted[muted] = True
+        self.edge_blocked[blocked] = True
+        self.muted_edges += len(muted)
+        self.blocked_edges += len(blocked)
+        blockers = readers[response.blocked]
+        if len(blockers):
+            drop = np.float32(self.params.spam.block_attitude_drop)
+            for attitude in (self.consumers.attitude, self.consumers.baseline_attitude):
+                np.subtract.at(attitude, blockers, drop)
+                np.clip(attitude, -1.0, 1.0, out=attitude)
 
     # stage 4
     def _spread_awareness(self, day: int, posts: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -333,16 +463,25 @@ class ChannelModel(mesa.Model):
             rate += (p.channels.b2b2c.shelf_awareness_per_year / 365.0) * stocked[c.region]
         q = p.diffusion.imitation_rate_per_year / 365.0
         if q > 0:
-            rate += q * self.friend_sums.adopter_share()
+            rate += q * self.friend_sums.share("adopters")
+        exposure = None
         if posts is not None:
-            post = p.channels.b2c2c.posting
-            exposure = self.friend_sums.exposure(*posts)
-            rate += post.view_probability * post.awareness_per_view * exposure
+            hidden = self.edge_muted if p.spam.enabled else None
+            exposure = self.friend_sums.exposure(*posts, hidden=hidden)
+            rate += p.channels.b2c2c.posting.awareness_per_view * exposure
+        if p.spam.enabled:
+            self._update_detractors()
+            negative_word_of_mouth(
+                c.attitude, c.baseline_attitude, self.friend_sums.share("detractors"), p.spam
+            )
+        anchored = c.adopted | (c.segment != ORDINARY)
         gained, forgot = awareness_step(
-            c.aware, c.adopted, rate, p.diffusion.forgetting_rate_per_day, self.rng
+            c.aware, anchored, rate, p.diffusion.forgetting_rate_per_day, self.rng
         )
         c.aware_day[gained] = day
         c.aware_day[forgot] = -1
+        if exposure is not None:
+            self._prompt_purchases(day, exposure)
 
     # stage 5
     def _shop(self, day: int) -> None:
@@ -375,7 +514,7 @@ class ChannelModel(mesa.Model):
         lost = np.zeros(len(shoppers), dtype=bool)
         pending = np.arange(len(shoppers))
         for _ in range(2):  # first choice, then one fallback after a stock-out
-            avail = self._available(shoppers[pending], store[pending], offer) & ~excluded[pending]
+            avail = self._available(store[pending], offer) & ~excluded[pending]
             chosen = logit_choice(v[pending], avail, self.rng.random(len(pending)))
             served = self._serve(shoppers[pending], chosen)
             done = served | (chosen == OUTSIDE)
@@ -421,6 +560,8 @@ class ChannelModel(mesa.Model):
         friend_store = node_store[g.indices[entries]]
         ok = friend_store >= 0
         ok[ok] = live[friend_store[ok]]
+        if self.params.spam.enabled:
+            ok &= ~self.edge_muted[entries]
         cand_group = group[ok]
         cand_store = friend_store[ok]
         cand_trust = self.edge_trust[entries[ok]].astype(np.float64)
@@ -443,19 +584,16 @@ class ChannelModel(mesa.Model):
         trust[has] = cand_trust[pick[has]]
         return store, trust
 
-    def _available(
-        self, shoppers: np.ndarray, store: np.ndarray, offer: ChannelOffer
-    ) -> np.ndarray:
-        avail = np.zeros((len(shoppers), 4), dtype=bool)
-        maker_stock = self.supply.maker.on_hand[0] > 0
-        if self.supply.tiers and self.channel_open["b2b2c"]:
-            if self.params.channels.b2b2c.retail_stockouts == "backorder":
-                avail[:, OFFLINE] = True
-            else:
-                retail = self.supply.tiers[-1]
-                avail[:, OFFLINE] = retail.on_hand[self.consumers.region[shoppers]] > 0
-        avail[:, ONLINE] = self.channel_open["b2c"] and maker_stock
-        avail[:, SOCIAL] = (store >= 0) & self.channel_open["b2c2c"] & maker_stock
+    def _available(self, store: np.ndarray, offer: ChannelOffer) -> np.ndarray:
+        """Channels in reach of each shopper: open, and for B2C2C a candidate store.
+
+        Stock is not checked here: a shopper who picks a channel that turns out to be out of
+        stock is a lost sale for it (and its demand is recorded), then tries once more.
+        """
+        avail = np.zeros((len(store), 4), dtype=bool)
+        avail[:, OFFLINE] = bool(self.supply.tiers) and self.channel_open["b2b2c"]
+        avail[:, ONLINE] = self.channel_open["b2c"]
+        avail[:, SOCIAL] = (store >= 0) & self.channel_open["b2c2c"]
         avail[:, OUTSIDE] = offer.outside_utility is not None
         return avail
 
@@ -527,16 +665,19 @@ class ChannelModel(mesa.Model):
         first = np.unique(buyers[~c.adopted[buyers]])
         c.adopted[first] = True
         c.adoption_day[first] = day
-        self.friend_sums.add_adopters(first)
+        self.friend_sums.switched("adopters", first)
         c.purchases[buyers] += 1
         c.identified[buyers[chosen != OFFLINE]] = True
         reinforce_habits(c.habit, buyers, chosen, p.consumers.habit_learning_rate)
         raise_attitude(c.attitude, buyers, p.consumers.satisfaction_gain)
+        raise_attitude(c.baseline_attitude, buyers, p.consumers.satisfaction_gain)
         c.need_day[buyers] = next_need_days(p, day, len(buyers), self.rng)
 
     def _pay_rebates(self, sale_stores: np.ndarray, price: float) -> None:
         stores = self.stores
         np.add.at(stores.units, sale_stores, 1)
+        np.add.at(stores.units_today, sale_stores, 1)
+        np.add.at(stores.window_units, sale_stores, 1)
         np.add.at(stores.sales_value, sale_stores, price)
         rates = rebate_rates(self.params.channels.b2c2c)
         payee, amount = pay_rebates(
@@ -591,13 +732,45 @@ class ChannelModel(mesa.Model):
                 quit_ = old[
                     (value < 0) & (self.rng.random(len(old)) < b2c2c.closing.closing_rate_per_day)
                 ]
-                stores.is_open[quit_] = False
-                stores.closed_day[quit_] = day
-                self.friend_sums.change_owners(stores.owner[quit_], -1)
-                self.today.stores_closed = len(quit_)
+                self._close_stores(day, quit_)
+            self._adapt_posting(day)
         if not self.channel_open["b2c2c"]:
             return
         self._open_stores(day)
+
+    def _close_stores(self, day: int, ids: np.ndarray, banned: bool = False) -> None:
+        stores = self.stores
+        stores.is_open[ids] = False
+        stores.closed_day[ids] = day
+        stores.banned[ids] = banned
+        self.friend_sums.change_owners(stores.owner[ids], -1)
+        self.today.stores_closed += len(ids)
+        if banned:
+            self.today.stores_banned += len(ids)
+
+    def _adapt_posting(self, day: int) -> None:
+        """Adaptive owners review sales per post every ``adapt_every_days`` (M7)."""
+        stores = self.stores
+        policies = self.params.channels.b2c2c.posting.policies
+        ids = stores.open_ids
+        adaptive = np.array([pol.kind == "adaptive" for pol in policies])[stores.policy[ids]]
+        every = np.array([pol.adapt_every_days for pol in policies])[stores.policy[ids]]
+        due = ids[adaptive & (day - stores.last_review_day[ids] >= every)]
+        if len(due) == 0:
+            return
+        posts = stores.window_posts[due]
+        sales_per_post = np.where(posts > 0, stores.window_units[due] / np.maximum(posts, 1), 0.0)
+        stores.post_rate[due] = adapt_rates(
+            stores.post_rate[due].astype(np.float64),
+            sales_per_post,
+            stores.last_sales_per_post[due].astype(np.float64),
+            policies,
+            stores.policy[due],
+        )
+        stores.last_sales_per_post[due] = sales_per_post
+        stores.last_review_day[due] = day
+        stores.window_posts[due] = 0
+        stores.window_units[due] = 0
 
     def _open_stores(self, day: int) -> None:
         p = self.params.channels.b2c2c
@@ -622,7 +795,14 @@ class ChannelModel(mesa.Model):
         )
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
         ids = self.stores.add(new, kinds, uplines, day)
+        policies = p.posting.policies
+        shares = np.array([pol.share for pol in policies])
+        policy = self.rng.choice(len(policies), size=len(ids), p=shares / shares.sum())
+        self.stores.policy[ids] = policy
+        self.stores.post_rate[ids] = np.array([pol.posts_per_day for pol in policies])[policy]
+        self.stores.last_review_day[ids] = day
         c.store[new] = ids
+        self.store_friendships += int(c.degree[new].sum())
         self.friend_sums.change_owners(new, +1)
         self.store_agents.extend(MicroStore(self, int(i)) for i in ids)
         self.today.stores_opened = len(new)

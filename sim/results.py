@@ -74,16 +74,20 @@ def timeseries_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
 
 def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
     s = model.stores
+    policies = [pol.name for pol in model.params.channels.b2c2c.posting.policies]
     header = [
         "store",
         "owner",
         "kind",
+        "policy",
         "opened_day",
         "closed_day",
         "upline",
         "units",
         "sales_value",
         "rebate_income",
+        "posts",
+        "banned",
     ]
     rows = []
     for i in range(s.size):
@@ -92,12 +96,15 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
                 i,
                 int(s.owner[i]),
                 STORE_KINDS[int(s.kind[i])],
+                policies[int(s.policy[i])],
                 int(s.opened_day[i]),
                 int(s.closed_day[i]) if s.closed_day[i] >= 0 else "",
                 int(s.upline[i]) if s.upline[i] >= 0 else "",
                 int(s.units[i]),
                 float(s.sales_value[i]),
                 float(s.rebate_income[i]),
+                int(s.posts_total[i]),
+                int(bool(s.banned[i])),
             ]
         )
     return header, rows
@@ -184,6 +191,11 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "gini": gini(store_units),
         },
         "bullwhip_variance_ratio": bullwhip,
+        "mechanisms": {
+            "spam": bool(p.spam.enabled and p.channels.b2c2c.enabled),
+        },
+        "posting_policies": [pol.name for pol in p.channels.b2c2c.posting.policies],
+        "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
         "events": [{"day": d, "event": e} for d, e in model.event_log],
         "conservation": {
             "units_produced": model.supply.produced_total,
@@ -191,6 +203,37 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "units_held": model.supply.units_held(),
             "money_imbalance": model.ledger.imbalance(),
         },
+    }
+
+
+def spam_summary(frame: Any, p: Scenario) -> dict[str, Any]:
+    """End-of-run screen-spam measures, overall and by posting policy."""
+    last = frame.iloc[-1]
+    posts = float(frame["posts"].sum())
+    by_policy = {}
+    for pol in p.channels.b2c2c.posting.policies:
+        n = pol.name
+        policy_posts = float(frame[f"posts_{n}"].sum())
+        units = int(frame[f"units_{n}"].sum())
+        by_policy[n] = {
+            "units": units,
+            "posts": int(policy_posts),
+            "sales_per_post": units / policy_posts if policy_posts else 0.0,
+            "rebate_income": float(frame[f"income_{n}"].sum()),
+            "active_stores_end": int(last[f"active_stores_{n}"]),
+            "mean_trust_in_owners_end": float(last[f"mean_trust_in_{n}"]),
+        }
+    return {
+        "mean_trust_end": float(last["mean_trust"]),
+        "muted_edges_end": int(last["muted_edges"]),
+        "blocked_edges_end": int(last["blocked_edges"]),
+        "muted_share_end": float(last["muted_share"]),
+        "blocked_share_end": float(last["blocked_share"]),
+        "detractors_end": int(last["detractors"]),
+        "stores_banned": int(frame["stores_banned"].sum()),
+        "posts": int(posts),
+        "sales_per_post": float(frame["units_b2c2c"].sum()) / posts if posts else 0.0,
+        "by_policy": by_policy,
     }
 
 

@@ -199,7 +199,7 @@ class Attitudes(Strict):
     ordinary_mean: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
         0.1, description="Mean attitude of ordinary consumers (normal, clipped to [-1, 1])."
     )
-    ordinary_sd: NonNegative = Field(0.25, description="Its standard deviation.")
+    ordinary_sd: NonNegative = Field(0.2, description="Its standard deviation.")
 
 
 class Consumers(Strict):
@@ -251,7 +251,8 @@ class Diffusion(Strict):
     )
     forgetting_rate_per_day: Probability = Field(
         1.0 / 180.0,
-        description="Daily probability that an aware non-adopter not exposed that day forgets.",
+        description="Daily probability that an aware ordinary consumer who has not bought, and "
+        "was not reminded that day, forgets.",
     )
 
 
@@ -452,19 +453,149 @@ class Opening(Strict):
     )
 
 
-class Posting(Strict):
-    """Owners' posts to friends (MODEL.md M5; M7 adds policies and trust decay)."""
+class PostingPolicy(Strict):
+    """How one group of store owners posts (MODEL.md M7): fixed or adaptive rate, content mix."""
 
-    posts_per_day: NonNegative = Field(1.0, description="Mean posts per store per day (Poisson).")
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Identifier, used in column names (posts_<name>, units_<name>, …)."
+    )
+    share: Probability = Field(1.0, description="Share of new stores that take this policy.")
+    kind: Literal["fixed", "adaptive"] = Field(
+        "fixed",
+        description="fixed: post at posts_per_day; adaptive: every adapt_every_days cut the "
+        "rate when sales per post fell and raise it when they rose.",
+    )
+    posts_per_day: NonNegative = Field(1.0, description="Mean posts per day (Poisson).")
+    content_quality: Probability = Field(
+        0.5,
+        description="Share of posts that are useful content rather than ads (seed 003: "
+        "depth, insight, stories, not just product ads).",
+    )
+    peak_share: Probability = Field(
+        0.5, description="Share of posts made at readers' peak attention time (seed 003)."
+    )
+    adapt_every_days: Days = Field(14, description="Adaptive: days between rate reviews.")
+    adapt_step: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
+        0.3, description="Adaptive: relative change of the rate at a review."
+    )
+    min_posts_per_day: NonNegative = Field(0.1, description="Adaptive: lowest rate.")
+    max_posts_per_day: NonNegative = Field(20.0, description="Adaptive: highest rate.")
+
+    @model_validator(mode="after")
+    def _adaptive_bounds(self) -> PostingPolicy:
+        if self.min_posts_per_day > self.max_posts_per_day:
+            raise ValueError(
+                f"min_posts_per_day {self.min_posts_per_day:g} exceeds "
+                f"max_posts_per_day {self.max_posts_per_day:g}"
+            )
+        return self
+
+
+def _default_policies() -> list[PostingPolicy]:
+    return [PostingPolicy(name="regular")]
+
+
+class Posting(Strict):
+    """Owners' posts to friends (MODEL.md M5, M7)."""
+
+    policies: Annotated[list[PostingPolicy], Field(min_length=1, max_length=20)] = Field(
+        default_factory=_default_policies,
+        description="Posting policies and the shares of stores taking each (shares sum to 1).",
+    )
     view_probability: Probability = Field(
-        0.2, description="Probability that a given friend sees a given post."
+        0.2, description="Probability that a given friend sees a given post (average attention)."
+    )
+    peak_view_multiplier: NonNegative = Field(
+        1.5, description="View probability multiplier for posts at peak attention time."
+    )
+    off_peak_view_multiplier: NonNegative = Field(
+        0.5, description="View probability multiplier for posts off peak."
     )
     awareness_per_view: Probability = Field(
         0.05, description="Awareness hazard per post viewed, times trust in the owner."
     )
+    purchase_prompt_per_view: Probability = Field(
+        0.005,
+        description="Hazard, per post viewed times trust, that an aware consumer not yet in the "
+        "market is prompted to shop now (seed 001: owners push products around holidays).",
+    )
     memory_days: Days = Field(
         7, description="A store that posted within this many days is a purchase option."
     )
+
+    @model_validator(mode="after")
+    def _policies_ok(self) -> Posting:
+        names = [p.name for p in self.policies]
+        if len(set(names)) != len(names):
+            raise ValueError(f"policy names must be unique (got {names})")
+        total = math.fsum(p.share for p in self.policies)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"policies' shares must sum to 1 (got {total:g})")
+        return self
+
+
+class Spam(Strict):
+    """Screen-spam trust decay: readers' tolerance, annoyance, muting, blocking (MODEL.md M7).
+
+    Seeds 003 and 004: owners who flood their friends' feeds overdraw their credibility, get
+    muted or blocked, and turn fans into detractors.
+    """
+
+    enabled: bool = Field(True, description="Whether posting can wear out friends' trust.")
+    tolerance_mean: Positive = Field(
+        2.0, description="Mean posts per day from one friend that a reader accepts."
+    )
+    tolerance_sd: NonNegative = Field(
+        1.0, description="Standard deviation of tolerance across readers (log-normal)."
+    )
+    annoyance_decay_per_day: Probability = Field(
+        0.05, description="Share of accumulated annoyance that fades each day."
+    )
+    trust_loss_per_excess_ad: Probability = Field(
+        0.005, description="Share of trust lost per ad post above the reader's tolerance."
+    )
+    trust_recovery_per_useful_post: Probability = Field(
+        0.01, description="Share of the gap to full trust restored per useful post seen."
+    )
+    mute_trust_threshold: Probability = Field(
+        0.3, description="A reader whose trust in the owner falls below this mutes the owner."
+    )
+    mute_annoyance_threshold: Positive = Field(
+        30.0, description="…or whose annoyance (excess ad posts, decaying) exceeds this."
+    )
+    block_trust_threshold: Probability = Field(
+        0.1, description="Below this trust the reader blocks the owner (cut for the store)."
+    )
+    block_probability: Probability = Field(
+        0.25,
+        description="Probability that a reader who has had enough blocks the owner instead of "
+        "muting (deleting the friend rather than hiding their posts).",
+    )
+    block_attitude_drop: Probability = Field(
+        0.3, description="Attitude to the brand lost by a reader who blocks a store owner."
+    )
+    detractor_attitude: Annotated[float, Field(ge=-1.0, le=0.0)] = Field(
+        -0.3, description="Consumers with attitude below this are detractors."
+    )
+    negative_wom_per_year: NonNegative = Field(
+        0.5,
+        description="Attitude lost per year per unit trust-weighted share of detractor friends "
+        "(negative word of mouth).",
+    )
+    attitude_recovery_per_year: NonNegative = Field(
+        1.0,
+        description="Rate per year at which attitude lowered by negative word of mouth returns "
+        "to the consumer's own baseline (experiences and blocks move the baseline itself).",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Spam:
+        if self.block_trust_threshold > self.mute_trust_threshold:
+            raise ValueError(
+                f"block_trust_threshold {self.block_trust_threshold:g} exceeds "
+                f"mute_trust_threshold {self.mute_trust_threshold:g}"
+            )
+        return self
 
 
 class Closing(Strict):
@@ -580,6 +711,22 @@ class CompetitorEnters(EventBase):
     )
 
 
+class PlatformCrackdown(EventBase):
+    """The platform throttles or bans heavy posters (MODEL.md M9; WeChat rules against spam)."""
+
+    action: Literal["platform_crackdown"]
+    throttle_above: NonNegative | None = Field(
+        3.0, description="Posts per day beyond this are not delivered (null: no throttling)."
+    )
+    ban_above: NonNegative | None = Field(
+        None, description="Stores posting more than this on a day risk a ban (null: no bans)."
+    )
+    ban_probability: Probability = Field(
+        0.2, description="Probability that an offending store is banned that day."
+    )
+    duration_days: Days | None = Field(None, description="How long it lasts (null: to the end).")
+
+
 class SetParameters(EventBase):
     """Change parameters: a price, a rebate, an ad budget (dotted paths, validated)."""
 
@@ -588,7 +735,12 @@ class SetParameters(EventBase):
 
 
 Event = Annotated[
-    CloseChannel | ReopenChannel | OpenToPublic | CompetitorEnters | SetParameters,
+    CloseChannel
+    | ReopenChannel
+    | OpenToPublic
+    | CompetitorEnters
+    | PlatformCrackdown
+    | SetParameters,
     Field(discriminator="action"),
 ]
 
@@ -605,14 +757,18 @@ FROZEN_PATHS: tuple[str, ...] = (
     "channels.b2b2c.enabled",
     "channels.b2c.enabled",
     "channels.b2c2c.enabled",
-    "channels.b2b2c.tiers",
     "channels.b2b2c.consumers_per_retailer",
+    "spam.enabled",
     "events",
 )
 """Structural parameters a ``set`` event may not change (they shape the built model)."""
 
-LIVE_TIER_FIELDS: tuple[str, ...] = ("markup", "safety_factor")
-"""Tier fields a ``set`` event may change (``channels.b2b2c.tiers.<i>.<field>``)."""
+LIVE_LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "channels.b2b2c.tiers": ("markup", "safety_factor"),
+    "channels.b2c2c.posting.policies": ("posts_per_day", "content_quality", "peak_share"),
+}
+"""Lists whose structure is frozen but whose items' listed fields a ``set`` event may change
+(``<list>.<i>.<field>``)."""
 
 
 # --------------------------------------------------------------------------- the scenario
@@ -633,6 +789,7 @@ class Scenario(Strict):
     consumers: Consumers = Field(default_factory=Consumers)
     diffusion: Diffusion = Field(default_factory=Diffusion)
     trust: Trust = Field(default_factory=Trust)
+    spam: Spam = Field(default_factory=Spam)
     choice: Choice = Field(default_factory=Choice)
     manufacturer: Manufacturer = Field(default_factory=Manufacturer)
     channels: Channels = Field(default_factory=Channels)
@@ -653,19 +810,32 @@ def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
                     check_live_path(path)
                 except ValueError as exc:
                     problems.append((("events", i, "values", path), str(exc)))
+    if (
+        scenario.spam.enabled
+        and scenario.graph.type == "complete"
+        and (scenario.channels.b2c2c.enabled)
+    ):
+        problems.append(
+            (
+                ("spam", "enabled"),
+                "screen-spam dynamics need stored friendships, which a complete graph does not "
+                "have: set spam.enabled to false or use e.g. a dense erdos_renyi graph",
+            )
+        )
     return problems
 
 
 def check_live_path(path: str) -> None:
     """Raise ValueError unless ``path`` names a parameter a ``set`` event may change."""
-    parts = path.split(".")
-    if len(parts) >= 4 and parts[:3] == ["channels", "b2b2c", "tiers"]:
-        if len(parts) == 5 and parts[3].isdigit() and parts[4] in LIVE_TIER_FIELDS:
-            return
-        raise ValueError(
-            f"{path!r} cannot change during a run (tier fields that can: "
-            f"{', '.join(LIVE_TIER_FIELDS)})"
-        )
+    for prefix, fields in LIVE_LIST_FIELDS.items():
+        if path == prefix or path.startswith(prefix + "."):
+            rest = path[len(prefix) + 1 :].split(".")
+            if len(rest) == 2 and rest[0].isdigit() and rest[1] in fields:
+                return
+            raise ValueError(
+                f"{path!r} cannot change during a run (fields of {prefix} that can: "
+                f"{', '.join(fields)})"
+            )
     for frozen in FROZEN_PATHS:
         if path == frozen or path.startswith(frozen + "."):
             raise ValueError(f"{path!r} shapes the built model and cannot change during a run")

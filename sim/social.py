@@ -1,12 +1,12 @@
 """Sums over each consumer's friends, kept up to date as the few things that change do change.
 
-Word of mouth needs, every day and for every consumer *i*, ``Σⱼ τᵢⱼ`` and ``Σⱼ τᵢⱼ·aⱼ`` (trust
-in friends, and in friends who adopted); store opening needs the number of friends running an
-open store; posting needs ``Σⱼ τᵢⱼ·kⱼ`` over friends who posted. Recomputing them as sparse
-products over the whole graph every day costs O(edges) per day; instead they are updated from
-the day's changes (new adopters, stores opened or closed, posting owners), which costs
-O(friends of what changed). Trust edits (screen-spam decay) must go through
-:meth:`FriendSums.update_trust` so that the sums stay exact.
+Word of mouth needs, every day and for every consumer *i*, ``Σⱼ τᵢⱼ`` and ``Σⱼ τᵢⱼ·fⱼ`` for
+flags *f* such as "has adopted" (positive word of mouth) or "is a detractor" (negative word of
+mouth); store opening needs the number of friends running an open store; posting needs
+``Σⱼ τᵢⱼ·xⱼ`` over friends who posted. Recomputing them as sparse products over the whole graph
+every day costs O(edges) per day; instead they are updated from the day's changes (consumers
+whose flag switched, stores opened or closed, trust edited by screen-spam decay), which costs
+O(friends of what changed).
 
 On a complete graph (no stored edges, uniform trust τ̄) the same sums are closed-form.
 """
@@ -23,39 +23,68 @@ class FriendSums:
 
     Attributes:
         trust_total: ``Σⱼ τᵢⱼ`` for every consumer *i*.
-        trusted_adopters: ``Σⱼ τᵢⱼ·aⱼ`` (aⱼ = 1 once *j* has adopted).
         store_friends: number of friends who own an open store.
     """
 
-    def __init__(
-        self, graph: SocialGraph, edge_trust: np.ndarray, uniform_trust: float, adopted: np.ndarray
-    ) -> None:
+    def __init__(self, graph: SocialGraph, edge_trust: np.ndarray, uniform_trust: float) -> None:
         self.graph = graph
         self.edge_trust = edge_trust
         self.uniform_trust = uniform_trust
         n = graph.n
+        self._flags: dict[str, np.ndarray] = {}
+        self._sums: dict[str, np.ndarray] = {}
+        self._counts: dict[str, int] = {}
         if graph.complete:
             self.trust_total = np.full(n, uniform_trust * (n - 1), dtype=np.float64)
-            self._adopters = int(adopted.sum())
-            self._adopted = adopted
             self._owners = 0
             self._owner = np.zeros(n, dtype=bool)
             return
         self._reverse = graph.reverse_entry()
         self.trust_total = graph.neighbor_sum(np.ones(n), edge_trust)
-        self.trusted_adopters = graph.neighbor_sum(adopted.astype(np.float64), edge_trust)
         self.store_friends = np.zeros(n, dtype=np.int64)
 
-    # ------------------------------------------------------------------ updates
+    # ------------------------------------------------------------------ flags
 
-    def add_adopters(self, nodes: np.ndarray) -> None:
-        """Consumers ``nodes`` adopted today (each at most once)."""
-        if len(nodes) == 0:
+    def track(self, name: str, flags: np.ndarray) -> None:
+        """Keep ``Σⱼ τᵢⱼ·flags[j]`` for a boolean column the caller owns and updates in place.
+
+        After changing ``flags`` the caller reports the change with :meth:`switched`.
+        """
+        self._flags[name] = flags
+        if self.graph.complete:
+            self._counts[name] = int(flags.sum())
+        else:
+            self._sums[name] = self.graph.neighbor_sum(flags.astype(np.float64), self.edge_trust)
+
+    def switched(self, name: str, on: np.ndarray, off: np.ndarray | None = None) -> None:
+        """Consumers ``on`` had the flag set and ``off`` cleared (flags already updated)."""
+        off = np.zeros(0, dtype=np.int64) if off is None else off
+        if len(on) == 0 and len(off) == 0:
             return
         if self.graph.complete:
-            self._adopters += len(nodes)
+            self._counts[name] += len(on) - len(off)
             return
-        self.trusted_adopters += self._scatter(nodes, np.ones(len(nodes)))
+        sources = np.concatenate([on, off])
+        signs = np.concatenate([np.ones(len(on)), -np.ones(len(off))])
+        self._sums[name] += self._scatter(sources, signs)
+
+    def share(self, name: str) -> np.ndarray:
+        """``Σⱼ τᵢⱼ·fⱼ / Σⱼ τᵢⱼ`` for every consumer (0 for consumers without friends)."""
+        if self.graph.complete:
+            others = self._counts[name] - self._flags[name].astype(np.float64)
+            return others / max(self.graph.n - 1, 1)
+        out = np.zeros(self.graph.n)
+        np.divide(self._sums[name], self.trust_total, out=out, where=self.trust_total > 0)
+        return out
+
+    def weighted(self, name: str) -> np.ndarray:
+        """``Σⱼ τᵢⱼ·fⱼ`` itself (not divided)."""
+        if self.graph.complete:
+            others = self._counts[name] - self._flags[name].astype(np.float64)
+            return self.uniform_trust * others
+        return self._sums[name]
+
+    # ------------------------------------------------------------------ stores and trust
 
     def change_owners(self, nodes: np.ndarray, delta: int) -> None:
         """Consumers ``nodes`` opened (+1) or closed (−1) their store today."""
@@ -70,29 +99,22 @@ class FriendSums:
             self.graph.indices[entries], minlength=self.graph.n
         )
 
-    def update_trust(self, entries: np.ndarray, new_trust: np.ndarray, adopted: np.ndarray) -> None:
+    def update_trust(self, entries: np.ndarray, new_trust: np.ndarray) -> None:
         """Set ``τ`` of CSR ``entries`` to ``new_trust``, keeping every sum exact."""
         if self.graph.complete:
             raise ValueError("a complete graph has uniform trust")
+        if len(entries) == 0:
+            return
         rows = self.graph.edge_rows()[entries]
         delta = new_trust.astype(np.float64) - self.edge_trust[entries]
         n = self.graph.n
         self.trust_total += np.bincount(rows, weights=delta, minlength=n)
         sources = self.graph.indices[entries]
-        self.trusted_adopters += np.bincount(rows, weights=delta * adopted[sources], minlength=n)
+        for name, flags in self._flags.items():
+            self._sums[name] += np.bincount(rows, weights=delta * flags[sources], minlength=n)
         self.edge_trust[entries] = new_trust
 
     # ------------------------------------------------------------------ reads
-
-    def adopter_share(self) -> np.ndarray:
-        """``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` (0 for consumers without friends)."""
-        if self.graph.complete:
-            n = self.graph.n
-            others = self._adopters - self._adopted.astype(np.float64)
-            return others / max(n - 1, 1)
-        out = np.zeros(self.graph.n)
-        np.divide(self.trusted_adopters, self.trust_total, out=out, where=self.trust_total > 0)
-        return out
 
     def store_friend_share(self, who: np.ndarray) -> np.ndarray:
         """Share of each listed consumer's friends who run an open store."""
@@ -104,19 +126,32 @@ class FriendSums:
         np.divide(self.store_friends[who], degree, out=out, where=degree > 0)
         return out
 
-    def exposure(self, sources: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-        """``Σⱼ τᵢⱼ·xⱼ`` for every consumer *i*, where only ``sources`` have x ≠ 0."""
+    def exposure(
+        self, sources: np.ndarray, amounts: np.ndarray, hidden: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``Σⱼ τᵢⱼ·xⱼ`` for every consumer *i*, where only ``sources`` have x ≠ 0.
+
+        Args:
+            sources: Nodes with a non-zero amount.
+            amounts: Their amounts.
+            hidden: Optional boolean per CSR entry: entry (i, j) true means *i* does not see
+                *j* (muted or blocked); those pairs contribute nothing.
+        """
         if self.graph.complete:
             total = float(np.sum(amounts))
             out = np.full(self.graph.n, total)
             out[sources] -= amounts
             return self.uniform_trust * out
-        return self._scatter(sources, amounts)
+        return self._scatter(sources, amounts, hidden)
 
-    def _scatter(self, sources: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    def _scatter(
+        self, sources: np.ndarray, amounts: np.ndarray, hidden: np.ndarray | None = None
+    ) -> np.ndarray:
         """Add ``τᵢⱼ·xⱼ`` to every friend *i* of each source *j*."""
         group, entries = self.graph.row_entries(sources)
         readers = self.graph.indices[entries]
-        trust_in_source = self.edge_trust[self._reverse[entries]]
-        weights = trust_in_source * np.asarray(amounts, dtype=np.float64)[group]
+        reader_entries = self._reverse[entries]
+        weights = self.edge_trust[reader_entries] * np.asarray(amounts, dtype=np.float64)[group]
+        if hidden is not None:
+            weights = np.where(hidden[reader_entries], 0.0, weights)
         return np.bincount(readers, weights=weights, minlength=self.graph.n)

@@ -67,9 +67,10 @@ def test_offline_shutdown_stops_offline_sales_and_shifts_habits() -> None:
     assert (frame.loc[closed, "open_b2b2c"] == 0).all()
     assert frame.loc[~closed & (day > 5), "units_b2b2c"].mean() > 5
     before = frame.loc[(day >= 10) & (day < 30), "units_b2c"].mean()
+    offline_before = frame.loc[(day >= 10) & (day < 30), "units_b2b2c"].mean()
     during = frame.loc[(day >= 40) & (day < 90), "units_b2c"].mean()
     after = frame.loc[day >= 120, "units_b2c"].mean()
-    assert during > 1.5 * before
+    assert during - before > 0.4 * offline_before  # much of the offline demand moves online
     assert after > before
     assert model.event_log == [(30, "close b2b2c"), (90, "reopen b2b2c")]
 
@@ -201,6 +202,8 @@ def test_agents_are_handles_on_the_arrays() -> None:
 
 
 def test_complete_graph_runs_with_all_channels() -> None:
-    model, frame = run(scenario(graph={"type": "complete"}, market={"consumers": 800}))
+    model, frame = run(
+        scenario(graph={"type": "complete"}, market={"consumers": 800}, spam={"enabled": False})
+    )
     assert model.invariant_violations() == []
     assert frame["units_total"].sum() > 0

@@ -244,9 +244,12 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
             "influencer_degree_quantile": draw(probabilities),
         },
         "posting": {
-            "posts_per_day": draw(mostly(floats(0.2, 3.0), floats(0.0, 0.2))),
+            "policies": draw(posting_policies()),
             "view_probability": draw(probabilities),
+            "peak_view_multiplier": draw(floats(0.0, 3.0)),
+            "off_peak_view_multiplier": draw(floats(0.0, 2.0)),
             "awareness_per_view": draw(probabilities),
+            "purchase_prompt_per_view": draw(floats(0.0, 0.2)),
             "memory_days": draw(st.integers(1, 14)),
         },
         "closing": {
@@ -257,6 +260,56 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
         },
     }
     return section
+
+
+@st.composite
+def posting_policies(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """1–3 posting policies, fixed or adaptive, with shares that sum to 1."""
+    count = draw(st.integers(1, 3))
+    weights = [draw(floats(0.05, 1.0)) for _ in range(count)]
+    total = sum(weights)
+    shares = [w / total for w in weights]
+    shares[-1] = 1.0 - sum(shares[:-1])
+    out = []
+    for k in range(count):
+        low = draw(floats(0.0, 2.0))
+        out.append(
+            {
+                "name": f"policy{k}",
+                "share": shares[k],
+                "kind": draw(st.sampled_from(["fixed", "adaptive"])),
+                "posts_per_day": draw(mostly(floats(0.2, 6.0), floats(0.0, 30.0))),
+                "content_quality": draw(probabilities),
+                "peak_share": draw(probabilities),
+                "adapt_every_days": draw(st.integers(1, 10)),
+                "adapt_step": draw(floats(0.05, 0.9)),
+                "min_posts_per_day": low,
+                "max_posts_per_day": low + draw(floats(0.0, 20.0)),
+            }
+        )
+    return out
+
+
+@st.composite
+def spam_sections(draw: st.DrawFn, graph_type: str, stores: bool) -> dict[str, Any]:
+    """Reader behaviour; off where a complete graph hosts micro-stores (rejected otherwise)."""
+    mute = draw(probabilities)
+    return {
+        "enabled": draw(st.booleans()) and not (graph_type == "complete" and stores),
+        "tolerance_mean": draw(positive(0.1, 5.0)),
+        "tolerance_sd": draw(floats(0.0, 3.0)),
+        "annoyance_decay_per_day": draw(probabilities),
+        "trust_loss_per_excess_ad": draw(floats(0.0, 0.5)),
+        "trust_recovery_per_useful_post": draw(floats(0.0, 0.5)),
+        "mute_trust_threshold": mute,
+        "mute_annoyance_threshold": draw(positive(0.5, 50.0)),
+        "block_trust_threshold": draw(floats(0.0, mute)),
+        "block_probability": draw(probabilities),
+        "block_attitude_drop": draw(probabilities),
+        "detractor_attitude": draw(floats(-1.0, 0.0)),
+        "negative_wom_per_year": draw(floats(0.0, 50.0)),
+        "attitude_recovery_per_year": draw(floats(0.0, 50.0)),
+    }
 
 
 @st.composite
@@ -289,7 +342,14 @@ def events(
         day = draw(st.integers(1, days))
         action = draw(
             st.sampled_from(
-                ["close_channel", "reopen_channel", "open_to_public", "competitor_enters", "set"]
+                [
+                    "close_channel",
+                    "reopen_channel",
+                    "open_to_public",
+                    "competitor_enters",
+                    "platform_crackdown",
+                    "set",
+                ]
             )
         )
         event: dict[str, Any] = {"day": day, "action": action}
@@ -297,6 +357,11 @@ def events(
             event["channel"] = draw(st.sampled_from(enabled))
         elif action == "competitor_enters":
             event["outside_utility_increase"] = draw(floats(-2.0, 3.0))
+        elif action == "platform_crackdown":
+            event["throttle_above"] = draw(st.none() | floats(0.0, 6.0))
+            event["ban_above"] = draw(st.none() | floats(0.0, 10.0))
+            event["ban_probability"] = draw(probabilities)
+            event["duration_days"] = draw(st.none() | st.integers(1, days))
         elif action == "set":
             event["values"] = draw(set_values(channels, list_price))
         out.append(event)
@@ -321,12 +386,14 @@ def scenario_dicts(
         "b2c": draw(b2c_sections(enabled[1], list_price)),
         "b2c2c": draw(b2c2c_sections(enabled[2], days, list_price)),
     }
+    graph = draw(graphs(consumers))
     return {
         "name": "property",
         "seed": draw(st.integers(0, 2**32 - 1)),
         "days": days,
         "market": draw(markets(consumers)),
-        "graph": draw(graphs(consumers)),
+        "graph": graph,
+        "spam": draw(spam_sections(graph["type"], enabled[2])),
         "product": product,
         "consumers": draw(consumer_sections()),
         "diffusion": {

@@ -201,7 +201,7 @@ def test_accounting_recomputed_from_public_state(data: dict[str, Any]) -> None:
         assert_every_day(units[ch] >= 0, f"units_{ch} ≥ 0", units[ch])
 
     # consumer revenue = units × live price
-    money_scale = float(np.abs(f.select_dtypes("number").to_numpy()).sum())
+    money_scale = float(np.nansum(np.abs(f.select_dtypes("number").to_numpy())))
     for ch in CHANNELS:
         revenue = f[f"revenue_{ch}"].to_numpy()
         expected = units[ch] * s[f"price_{ch}"]
@@ -443,6 +443,7 @@ HABIT_BUG = {
     "seed": 0,
     "market": {"consumers": 2},
     "graph": {"type": "complete"},
+    "spam": {"enabled": False},
     "consumers": {"habit_concentration": 0.001},
 }
 """Once gave consumer 0 the habits {offline: 0, online: 0, social: 0} on day 0."""

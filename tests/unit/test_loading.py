@@ -195,7 +195,7 @@ def test_extends_other_graph_type_replaces_section(here: Path) -> None:
     """Another graph generator replaces the base graph whole (no stray base keys)."""
     write("base.yaml", BASE)
     write("ring.yaml", "extends: base.yaml\ngraph:\n  type: ring\n")
-    write("complete.yaml", "extends: base.yaml\ngraph:\n  type: complete\n")
+    write("complete.yaml", "extends: base.yaml\ngraph:\n  type: complete\nspam: {enabled: false}\n")
     s = load_scenario("ring.yaml")
     assert s.graph.type == "ring"
     assert s.graph.k == 2  # the ring default, not the base's k: 4
@@ -493,7 +493,7 @@ def test_seed_and_days_keywords(here: Path) -> None:
 def test_override_replacing_graph_mapping(here: Path) -> None:
     """--set graph={...} replaces the stated graph section."""
     write("s.yaml", "graph:\n  type: watts_strogatz\n  k: 4\n  rewire_probability: 0.2\n")
-    s = load_scenario("s.yaml", ["graph={type: complete}"])
+    s = load_scenario("s.yaml", ["graph={type: complete}", "spam.enabled=false"])
     assert s.graph.type == "complete"
 
 
@@ -543,7 +543,7 @@ def test_override_replacing_graph_mapping(here: Path) -> None:
             "events=[{day: 1, action: foo}]",
             "--set events=[{day: 1, action: foo}]: events.0: unknown event action 'foo'; "
             "expected one of: close_channel, reopen_channel, open_to_public, "
-            "competitor_enters, set",
+            "competitor_enters, platform_crackdown, set",
         ),
     ],
 )
@@ -655,7 +655,7 @@ PROBLEM_LINE = re.compile(r"^[^:\s][^:]*:\d+: [\w.]+: \S.*$")
             "events:\n  - day: 3\n    action: close_chanel\n    channel: b2c\n",
             "s.yaml:2: events.0: unknown event action 'close_chanel' (did you mean "
             "'close_channel'?); expected one of: close_channel, reopen_channel, "
-            "open_to_public, competitor_enters, set",
+            "open_to_public, competitor_enters, platform_crackdown, set",
             id="unknown-event-action",
         ),
         pytest.param(
@@ -822,8 +822,8 @@ def test_edgelist_node_count_conflict_from_override(here: Path) -> None:
             "events:\n  - day: 3\n    action: set\n    values:\n"
             "      channels.b2b2c.tiers.0.name: x\n",
             "s.yaml:5: events.0.values.channels.b2b2c.tiers.0.name: "
-            "'channels.b2b2c.tiers.0.name' cannot change during a run (tier fields that can: "
-            "markup, safety_factor)",
+            "'channels.b2b2c.tiers.0.name' cannot change during a run (fields of "
+            "channels.b2b2c.tiers that can: markup, safety_factor)",
             id="set-frozen-tier-field",
         ),
         pytest.param(
@@ -961,7 +961,7 @@ def test_scenario_sha256_stable_and_sensitive(here: Path) -> None:
 def test_override_of_graph_type_replaces_the_section(here: Path) -> None:
     """`--set graph.type=X` drops the previous generator's parameters, as `extends` does."""
     write("ws.yaml", "graph: {type: watts_strogatz, k: 4, rewire_probability: 0.2}\n")
-    scenario = load_scenario("ws.yaml", ["graph.type=complete"])
+    scenario = load_scenario("ws.yaml", ["graph.type=complete", "spam.enabled=false"])
     assert scenario.graph.type == "complete"
     assert problems("ws.yaml", ("graph.type=rnig",)) == [
         "--set graph.type=rnig: graph: unknown graph type 'rnig' (did you mean 'ring'?); "

@@ -99,4 +99,5 @@ def test_income_ewma() -> None:
     book.income_today[:2] = [10.0, 10.0]
     update_income_ewma(book, span_days=5)
     assert book.column("income_ewma").tolist() == pytest.approx([2.0, 0.0])
+    book.start_day()
     assert book.column("income_today").tolist() == [0.0, 0.0]

@@ -1,0 +1,142 @@
+"""Screen-spam trust decay: the behaviours MODEL.md M7 and seeds 003–004 describe.
+
+Each test runs the channel model with micro-stores as the only channel, a consumable product
+and a fixed set of seeds; store owners take one posting policy.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import ChannelModel
+from sim.scenario import Scenario
+
+SEEDS = (1, 2)
+RATES = (0.25, 1.0, 2.0, 4.0, 16.0)
+
+
+def run(
+    policy: dict, seed: int, days: int = 365, **extra: dict
+) -> tuple[ChannelModel, pd.DataFrame]:
+    data: dict = {
+        "seed": seed,
+        "days": days,
+        "market": {"consumers": 6000, "initial_aware_share": 0.2, "employee_share": 0.03},
+        "product": {"kind": "consumable", "repeat_interval_days": 30},
+        "channels": {
+            "b2b2c": {"enabled": False},
+            "b2c": {"enabled": False},
+            "b2c2c": {
+                "opening": {"employee_rate_per_day": 1.0},
+                "posting": {"policies": [{"name": "only", **policy}]},
+            },
+        },
+    }
+    data.update(extra)
+    model = ChannelModel(Scenario.model_validate(data))
+    model.run_for(days)
+    return model, model.datacollector.get_model_vars_dataframe()
+
+
+@pytest.fixture(scope="module")
+def rate_sweep() -> dict[float, dict[str, float]]:
+    """Year totals by fixed posting rate (content quality 0.3), averaged over the seeds."""
+    out = {}
+    for rate in RATES:
+        rows = []
+        for seed in SEEDS:
+            _, frame = run({"posts_per_day": rate, "content_quality": 0.3}, seed)
+            last = frame.iloc[-1]
+            rows.append(
+                {
+                    "units": frame["units_b2c2c"].sum(),
+                    "muted_share": last["muted_share"],
+                    "blocked_share": last["blocked_share"],
+                    "mean_trust": last["mean_trust"],
+                }
+            )
+        out[rate] = pd.DataFrame(rows).mean().to_dict()
+    return out
+
+
+def test_sales_rise_then_fall_with_the_posting_rate(rate_sweep: dict) -> None:
+    """Inverted U: an interior posting rate sells most; the extremes sell much less."""
+    units = [rate_sweep[r]["units"] for r in RATES]
+    peak = int(np.argmax(units))
+    assert 0 < peak < len(RATES) - 1
+    assert units[peak] > 1.3 * units[0]
+    assert units[peak] > 3.0 * units[-1]
+    assert all(a <= b for a, b in itertools.pairwise(units[: peak + 1]))
+    assert all(a >= b for a, b in itertools.pairwise(units[peak:]))
+
+
+def test_muting_and_blocking_rise_with_the_posting_rate(rate_sweep: dict) -> None:
+    """The share of store owners' friendships muted or blocked grows with the posting rate."""
+    muted = [rate_sweep[r]["muted_share"] for r in RATES]
+    blocked = [rate_sweep[r]["blocked_share"] for r in RATES]
+    assert muted[0] < 0.01 < muted[-1]
+    assert all(b >= a - 1e-3 for a, b in itertools.pairwise(muted))
+    assert all(b >= a - 0.01 for a, b in itertools.pairwise(blocked))
+    assert blocked[-1] > 0.1 > blocked[0]
+    trust = [rate_sweep[r]["mean_trust"] for r in RATES]
+    assert trust[-1] < trust[0]
+
+
+def test_spamming_wins_the_first_weeks_and_loses_the_year() -> None:
+    """Spammers (5 posts a day, 10 % useful) against community builders (0.5, 80 %)."""
+    spammer = {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2}
+    community = {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8}
+    early = {"spammer": 0.0, "community": 0.0}
+    year = {"spammer": 0.0, "community": 0.0}
+    for seed in (1, 2, 3):
+        for name, policy in (("spammer", spammer), ("community", community)):
+            _, frame = run(policy, seed)
+            early[name] += frame["units_b2c2c"].iloc[:21].sum()
+            year[name] += frame["units_b2c2c"].sum()
+    assert early["spammer"] > 1.05 * early["community"]
+    assert year["spammer"] < 0.5 * year["community"]
+
+
+def test_trust_stays_in_range_under_heavy_spam() -> None:
+    model, frame = run({"posts_per_day": 30.0, "content_quality": 0.0}, seed=4, days=60)
+    assert model.edge_trust.min() >= 0.0 and model.edge_trust.max() <= 1.0
+    assert frame["detractors"].iloc[-1] > frame["detractors"].iloc[0]
+    assert model.invariant_violations() == []
+
+
+def test_platform_crackdown_throttles_and_bans() -> None:
+    """From day 20 no store delivers more than 3 posts a day; heavy posters get banned."""
+    crackdown = {
+        "day": 20,
+        "action": "platform_crackdown",
+        "throttle_above": 3,
+        "ban_above": 8,
+        "ban_probability": 0.5,
+    }
+    model, frame = run(
+        {"posts_per_day": 10.0, "content_quality": 0.1}, seed=5, days=40, events=[crackdown]
+    )
+    per_store = frame["posts"] / frame["active_stores"].clip(lower=1)
+    assert per_store.iloc[5:19].mean() > 8
+    assert per_store.iloc[20:].max() <= 3
+    assert frame["stores_banned"].iloc[19:].sum() > 0
+    assert frame["stores_banned"].iloc[:19].sum() == 0
+    assert model.stores.column("banned").sum() == frame["stores_banned"].sum()
+
+
+def test_adaptive_owners_move_toward_a_profitable_rate() -> None:
+    """Adaptive owners starting at 8 posts a day cut back as sales per post fall."""
+    model, _ = run(
+        {"kind": "adaptive", "posts_per_day": 8.0, "content_quality": 0.2, "adapt_every_days": 7},
+        seed=6,
+        days=150,
+    )
+    stores = model.stores
+    reviewed = stores.column("last_review_day") > stores.column("opened_day")
+    rates = stores.column("post_rate")[reviewed & stores.column("is_open")]
+    assert len(rates) > 20
+    assert np.median(rates) < 8.0
