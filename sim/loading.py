@@ -317,7 +317,10 @@ def _prepare_path(data: dict[str, Any], path: str, root: type[BaseModel] = Scena
                     d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in default
                 ]
             elif isinstance(default, BaseModel):
-                node[part] = {}
+                # a union section (e.g. the graph) keeps its default's tag, so that setting one
+                # of its fields does not leave it without a ``type``
+                tags = [t for t in ("type", "action") if t in type(default).model_fields]
+                node[part] = {t: getattr(default, t) for t in tags}
         child = node.get(part)
         sub = _item_model(field.annotation, child)
         more = k < len(parts) - 1

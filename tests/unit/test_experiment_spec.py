@@ -508,3 +508,17 @@ def test_salib_warnings_become_warning_lines(here: Path) -> None:
     assert plan.warnings
     assert all(w.startswith("exp.yaml:4: design.base_samples: ") for w in plan.warnings)
     assert any("power of 2" in w for w in plan.warnings)
+
+
+def test_overriding_a_field_of_the_default_graph_keeps_its_type(here: Path) -> None:
+    """``graph.m`` on a base that does not state its graph sets m on the default graph (the
+    loader used to create a graph section without ``type``)."""
+    from sim.loading import load_scenario
+
+    plan = experiment("overrides: {graph.m: 3}\n")
+    assert (plan.bases[0].graph.type, plan.bases[0].graph.m) == ("powerlaw_cluster", 3)
+    assert load_scenario("base.yaml", ["graph.m=4"]).graph.m == 4
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("base.yaml", ["graph.k=4"])
+    assert len(info.value.problems) == 1
+    assert str(info.value.problems[0]).startswith("--set graph.k=4: graph.k: unknown key")
