@@ -40,6 +40,7 @@ class SerialExecutor(cf.Executor):
         self._shutdown = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        """Run ``fn(*args, **kwargs)`` now; its result (or exception) is in the future."""
         if self._shutdown:
             raise RuntimeError("cannot schedule new futures after shutdown")
         future: cf.Future = cf.Future()
@@ -51,6 +52,7 @@ class SerialExecutor(cf.Executor):
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Refuse further submissions (nothing is ever pending)."""
         self._shutdown = True
 
 

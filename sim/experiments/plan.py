@@ -95,14 +95,17 @@ class Plan:
 
     @property
     def name(self) -> str:
+        """The experiment's name (the default results folder's name)."""
         return self.experiment.name
 
     @property
     def replications(self) -> int:
+        """Runs per point."""
         return self.experiment.replications
 
     @property
     def n_runs(self) -> int:
+        """Runs in the sweep: points × replications."""
         return len(self.points) * self.experiment.replications
 
     def resolved(self) -> dict[str, Any]:
@@ -247,11 +250,12 @@ class _Resolver:
     def plan(self) -> Plan:
         exp = self.exp
         for key in exp.overrides:
-            if key.split(".")[0] in RUN_FIELDS:
-                self.problem(("overrides", key), f"cannot be overridden: {RUN_FIELDS[key]}")
+            field = key.split(".")[0]
+            if field in RUN_FIELDS:
+                self.problem(("overrides", key), f"cannot be overridden: {RUN_FIELDS[field]}")
         self.check()
-        files, base_keys = self._base_files()
-        bases = self._load_bases(files, base_keys)
+        files = self._base_files()
+        bases = self._load_bases(files)
         self.check()
         design = exp.design
         if isinstance(design, ScenariosDesign):
@@ -288,7 +292,7 @@ class _Resolver:
         warnings = [f"{self.where(at)}: {dotted(at)}: {m}" for m in sample.warnings]
         return Plan(resolved, self.path, bases, points, parameters, sample.problem, warnings)
 
-    def _base_files(self) -> tuple[list[Path], list[Key]]:
+    def _base_files(self) -> list[Path]:
         design = self.exp.design
         if isinstance(design, ScenariosDesign):
             names = design.scenario_files
@@ -303,9 +307,9 @@ class _Resolver:
                 self.problem(key, f"scenario file not found: {name}")
             files.append(target.resolve())
         self.check()
-        return files, keys
+        return files
 
-    def _load_bases(self, files: list[Path], keys: list[Key]) -> list[Scenario]:
+    def _load_bases(self, files: list[Path]) -> list[Scenario]:
         values = [(k, v, self.where(("overrides", k))) for k, v in self.exp.overrides.items()]
         bases = []
         for target in files:

@@ -179,6 +179,7 @@ class Journal:
         )
 
     def close(self) -> None:
+        """Close the file (every line is already on disk)."""
         self._file.close()
 
 
@@ -222,6 +223,7 @@ class ResultsStore:
         }
 
     def run_files_exist(self, run: str) -> bool:
+        """Whether ``runs/<run>.csv`` and ``runs/<run>.json`` both exist."""
         return (self.runs / f"{run}.csv").is_file() and (self.runs / f"{run}.json").is_file()
 
     # ------------------------------------------------------------------ a finished run
@@ -262,6 +264,7 @@ class ResultsStore:
         self._journal.record(result)
 
     def close(self) -> None:
+        """Close the journal (the run files are already complete)."""
         if self._journal is not None:
             self._journal.close()
             self._journal = None
@@ -332,7 +335,7 @@ def _parameter_columns(folder: Path) -> list[str]:
     return header[2:]
 
 
-def _write_timeseries(folder: Path, runs_dir: Path, done: list[str], parameters: list[str]):
+def _write_timeseries(folder: Path, runs_dir: Path, done: list[str], parameters: list[str]) -> None:
     headers = []
     for run in done:
         with (runs_dir / f"{run}.csv").open(encoding="utf-8", newline="") as f:
@@ -356,7 +359,9 @@ def _write_timeseries(folder: Path, runs_dir: Path, done: list[str], parameters:
     atomic_write(folder / "timeseries.csv", out.getvalue())
 
 
-def _write_summary(folder: Path, runs_dir: Path, finished: list[str], parameters: list[str]):
+def _write_summary(
+    folder: Path, runs_dir: Path, finished: list[str], parameters: list[str]
+) -> None:
     records = [
         json.loads((runs_dir / f"{run}.json").read_text(encoding="utf-8")) for run in finished
     ]

@@ -165,7 +165,11 @@ def git_revision() -> dict[str, Any]:
 def _metadata(
     plan: Plan, evaluator: Evaluator, previous: dict[str, Any], session: dict[str, Any]
 ) -> dict[str, Any]:
-    sessions = [*previous.get("sessions", []), session]
+    earlier = [
+        {**s, "status": "aborted"} if s.get("status") == "running" else s  # killed outright
+        for s in previous.get("sessions", [])
+    ]
+    sessions = [*earlier, session]
     return {
         "experiment": plan.name,
         "experiment_sha256": plan.sha256,

@@ -344,6 +344,9 @@ def test_resume_after_the_driver_is_stopped(
     assert f"resuming: {len(done_before)} of 24 runs done, {24 - len(done_before)} to run" in stderr
     assert "24 done, 0 failed" in stdout
     assert tables(tmp_path / "out") == tables(slow_reference)
+    sessions = json.loads((tmp_path / "out" / "metadata.json").read_text())["sessions"]
+    first = "interrupted" if sig == signal.SIGINT else "aborted"
+    assert [s["status"] for s in sessions] == [first, "finished"]
 
 
 # --------------------------------------------------------------------------- failed runs
