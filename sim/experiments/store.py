@@ -17,7 +17,9 @@ Layout (``results/<name>/``)::
                           pid, days_simulated, stopped_early, summary (flattened a.b.c → number)
     timeseries.csv        all done runs' rows, by run (point, replication) then day
     summary.csv           one row per finished run, by run: run_id, point_id, replication, seed,
-                          status, <params>, <summary keys>
+                          status, <params>, <summary keys> (in first-seen order; keys that
+                          repeat a leading column, like the summary's seed, are left out;
+                          empty for failed runs)
     timeseries.parquet, summary.parquet   copies of the tables, only if pyarrow is importable
 
 Crash safety: every file is written to a temporary name and renamed (:func:`atomic_write`);
@@ -26,8 +28,10 @@ is flushed and fsync'ed. On resume a run counts as done only if its last journal
 ``done`` and both its files exist; a partial last line (a crash mid-write) is dropped.
 
 Cells: numbers in Python's shortest round-trip form (``nan``, ``inf`` for non-finite floats),
-booleans ``true``/``false``, lists and mappings as compact JSON, missing values empty. The
-consolidated tables depend only on which runs are done, never on the order they finished in.
+booleans ``true``/``false``, lists and mappings as compact JSON, missing values empty (a
+column only some runs have, e.g. a tier's orders, is empty for the others). ``runs/*.json``
+is Python's JSON (non-finite numbers as ``NaN``/``Infinity``). The consolidated tables depend
+only on which runs are done, never on the order they finished in.
 """
 
 from __future__ import annotations
