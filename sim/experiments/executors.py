@@ -150,6 +150,19 @@ def _process_pool(n: int) -> Iterator[Evaluator]:
 
 
 @contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes are started (they keep ignoring it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def _dask(workers: int | None, address: str) -> Iterator[Evaluator]:
     try:
         from distributed import Client, LocalCluster
@@ -159,13 +172,14 @@ def _dask(workers: int | None, address: str) -> Iterator[Evaluator]:
         ) from None
     cluster = None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        with _sigint_ignored():  # its processes inherit that: Ctrl-C is the driver's to handle
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
         client = Client(cluster)
         kind = "dask-local"
     else:

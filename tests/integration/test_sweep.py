@@ -250,8 +250,14 @@ def test_executors_reproduce_the_serial_tables(
 # --------------------------------------------------------------------------- resume
 
 
-def test_resume_after_interrupt_gives_the_clean_tables(reference: Path, tmp_path: Path) -> None:
-    """Ctrl-C after three runs keeps them; --resume runs only the rest; same tables."""
+@pytest.mark.parametrize(
+    ("workers", "dask"), [(1, None), (2, None), (2, "local")], ids=["serial", "processes", "dask"]
+)
+def test_resume_after_interrupt_gives_the_clean_tables(
+    reference: Path, tmp_path: Path, workers: int, dask: str | None
+) -> None:
+    """Ctrl-C after three runs keeps them (and any other finished one); --resume runs only the
+    rest; same tables."""
     plan = load_experiment(make_experiment(tmp_path))
     seen: list[str] = []
 
@@ -261,7 +267,9 @@ def test_resume_after_interrupt_gives_the_clean_tables(reference: Path, tmp_path
             raise KeyboardInterrupt
 
     out = tmp_path / "out"
-    first = run_sweep(plan, out, workers=1, progress=False, on_result=interrupt_after_three)
+    first = run_sweep(
+        plan, out, workers=workers, dask=dask, progress=False, on_result=interrupt_after_three
+    )
     # the third result raises; runs already finished by then are kept too
     kept = [line[0] for line in journal_lines(out)]
     assert first.interrupted and first.done == first.executed == len(kept)
