@@ -7,7 +7,8 @@ worker needs no files (except an edge-list graph's file, at the same absolute pa
 
 Test hook: if the environment variable ``CHANSIM_FAIL_RUNS`` holds a comma-separated list of
 run ids, :func:`execute` fails those runs on purpose (as if the model had raised), in whichever
-process runs them. It exists for the tests of failure recording and ``--resume``.
+process runs them. It exists for the tests of failure recording and ``--resume``; set it before
+the sweep starts (workers read their own environment, inherited when they start).
 """
 
 from __future__ import annotations
