@@ -18,6 +18,8 @@ STORE_OWNERS = "store_owners"
 SUPPLIERS = "input_suppliers"
 LOGISTICS = "logistics_providers"
 ADVERTISING = "advertising_platforms"
+PARTICIPANTS = "pyramid_agents"
+LIQUIDATORS = "liquidators"
 
 
 def distributor_account(tier: str) -> str:

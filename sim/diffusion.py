@@ -8,8 +8,9 @@ daily hazard
 where ``p = innovation_rate_per_year / 365``, ``q = imitation_rate_per_year / 365``, ``p_ads =
 (grps_per_day / 100)·awareness_per_impression`` while the direct shop is open, ``p_shelf =
 shelf_awareness_per_year / 365``, ``p_posts,ᵢ = awareness_per_view · Σⱼ τᵢⱼ·vⱼ·kⱼ`` over
-friends *j* whose posts *i* has not muted (kⱼ posts today, each seen with probability vⱼ), and ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` the
-trust-weighted share of friends who have adopted (τᵢⱼ: i's trust in j; aⱼ = 1 if j adopted).
+friends *j* whose posts *i* has not muted (kⱼ posts today, each seen with probability vⱼ),
+and ``sᵢ = Σⱼ τᵢⱼ·aⱼ / Σⱼ τᵢⱼ`` the trust-weighted share of friends who have adopted
+(τᵢⱼ: i's trust in j; aⱼ = 1 if j adopted).
 
 An aware ordinary consumer who has not adopted forgets on a day with probability
 ``f·exp(−λᵢ)``: the forgetting rate *f* applies on days without any reminder (the same sources

@@ -87,6 +87,10 @@ def make_figures(folder: Path) -> list[Path]:
         _lorenz(stores, title, out / "store_sales_lorenz.png"),
         _inventory(ts, summary, title, out / "inventory_by_tier.png"),
     ]
+    if summary.get("mechanisms", {}).get("pyramid"):
+        levels = summary.get("pyramid_levels", [])
+        written.append(_pyramid(ts, levels, summary, title, out / "pyramid_levels.png"))
+        written.append(_profit_loss(stores, summary, title, out / "pyramid_profit_and_loss.png"))
     if summary.get("mechanisms", {}).get("spam"):
         policies = summary.get("posting_policies", [])
         written.append(_trust(ts, policies, summary, title, out / "trust_and_muting.png"))
@@ -240,6 +244,56 @@ def _sales_per_post(ts: dict, policies: list[str], title: str, path: Path) -> Pa
     ax2.set_xlabel("day")
     ax2.legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def _pyramid(ts: dict, levels: list[str], summary: dict, title: str, path: Path) -> Path:
+    """Agents and stock by level over time, the collapse day marked (MODEL.md M8)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    day = ts["day"]
+    ax1.stackplot(day, *[ts[f"participants_{lv}"] for lv in levels], labels=levels)
+    ax1.set_title("Active agents by level")
+    ax2.stackplot(day, *[ts[f"stock_{lv}"] for lv in levels], labels=levels)
+    ax2.set_title("Stock held by agents, by level (units)")
+    info = summary.get("pyramid", {})
+    collapse = info.get("collapse_day")
+    for ax in (ax1, ax2):
+        ax.set_xlabel("day")
+        if collapse is not None:
+            ax.axvline(collapse, color="red", ls="--", lw=1)
+            ax.text(
+                collapse,
+                ax.get_ylim()[1] * 0.95,
+                f" collapse (day {collapse})",
+                color="red",
+                fontsize=8,
+                va="top",
+            )
+    ax1.legend(loc="upper right", fontsize=8)
+    fig.suptitle(
+        f"{title}\nstranded stock {info.get('stranded_stock', 0):,} units "
+        f"(dumped {info.get('units_dumped', 0):,}); {info.get('share_at_loss', 0):.0%} of "
+        f"{info.get('participants_ever', 0):,} agents lost money",
+        fontsize=10,
+    )
+    return _save(fig, path)
+
+
+def _profit_loss(stores: dict, summary: dict, title: str, path: Path) -> Path:
+    """Distribution of agents' profit and loss (as in `share_at_loss`)."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    profit = stores.get("profit", np.zeros(0)).astype(float)
+    if len(profit):
+        lo, hi = np.percentile(profit, [1, 99])
+        bins = np.linspace(min(lo, 0), max(hi, 1), 50)
+        ax.hist(np.clip(profit, bins[0], bins[-1]), bins=bins, color="#8c564b")
+        ax.axvline(0, color="black", lw=0.8)
+    share = summary.get("pyramid", {}).get("share_at_loss", 0.0)
+    ax.set_title(f"Agents' profit and loss: {share:.0%} lost money\n{title}", fontsize=10)
+    ax.set_xlabel(
+        "profit: cash at the end + stock at the dumping price − money put in (1st–99th percentile)"
+    )
+    ax.set_ylabel("agents")
     return _save(fig, path)
 
 

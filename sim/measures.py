@@ -52,7 +52,9 @@ def lorenz_curve(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(0.0, 1.0, n + 1), cum
 
 
-def measure_names(tier_names: list[str], policy_names: list[str]) -> list[str]:
+def measure_names(
+    tier_names: list[str], policy_names: list[str], level_names: list[str] | None = None
+) -> list[str]:
     """Column names of ``timeseries.csv`` after ``day``, in order."""
     names = [f"units_{c}" for c in CHANNELS]
     names += ["units_total"]
@@ -64,6 +66,7 @@ def measure_names(tier_names: list[str], policy_names: list[str]) -> list[str]:
         "cost_logistics",
         "cost_advertising",
         "cost_rebates",
+        "cost_buybacks",
         "distributor_margin",
         "manufacturer_profit",
         "manufacturer_profit_cumulative",
@@ -104,7 +107,27 @@ def measure_names(tier_names: list[str], policy_names: list[str]) -> list[str]:
             f"mean_trust_in_{name}",
         ]
     names += [f"open_{c}" for c in CHANNELS]
+    if level_names is not None:
+        names += PYRAMID_MEASURES
+        for level in level_names:
+            names += [f"participants_{level}", f"stock_{level}", f"cash_{level}"]
     return names
+
+
+PYRAMID_MEASURES = [
+    "participants",
+    "participants_joined",
+    "participants_exited",
+    "pyramid_units_to_consumers",
+    "pyramid_units_internal",
+    "pyramid_units_from_maker",
+    "pyramid_stock",
+    "units_dumped",
+    "units_bought_back",
+    "share_at_loss",
+    "hype_profit_per_day",
+    "grey_market_pressure",
+]
 
 
 def daily_measures(model: ChannelModel) -> dict[str, float]:
@@ -118,12 +141,17 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
     m["units_total"] = sum(today.units.values())
     m["revenue_b2b2c"] = flows["spend_b2b2c"]
     m["revenue_b2c"] = flows["revenue_b2c"]
-    m["revenue_b2c2c"] = flows["revenue_b2c2c"]
+    if model.pyramid is None:
+        m["revenue_b2c2c"] = flows["revenue_b2c2c"]
+    else:  # consumers pay the agents; the maker's B2C2C revenue is its sales to the top level
+        m["revenue_b2c2c"] = flows["spend_b2c2c"]
     m["maker_revenue_b2b2c"] = flows["wholesale"]
     m["maker_revenue_b2c"] = flows["revenue_b2c"]
-    m["maker_revenue_b2c2c"] = flows["revenue_b2c2c"]
+    m["maker_revenue_b2c2c"] = flows["revenue_b2c2c"] + flows["entry_fees"]
     m["cost_production"] = flows["production"]
-    m["cost_of_goods_sold"] = today.units_from_maker * model.params.product.unit_cost
+    returned = model.pyramid.units_bought_back if model.pyramid is not None else 0
+    m["cost_of_goods_sold"] = (today.units_from_maker - returned) * model.params.product.unit_cost
+    m["cost_buybacks"] = flows["buyback"]
     m["cost_logistics"] = flows["logistics_b2c"] + flows["logistics_b2c2c"]
     m["cost_advertising"] = flows["advertising"]
     m["cost_rebates"] = flows["rebates"]
@@ -136,6 +164,7 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
         - m["cost_logistics"]
         - m["cost_advertising"]
         - m["cost_rebates"]
+        - m["cost_buybacks"]
     )
     model.profit_cumulative += profit
     m["manufacturer_profit"] = profit
@@ -177,7 +206,39 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
     for ch in CHANNELS:
         m[f"open_{ch}"] = int(model.channel_is_open(ch))
     m.update(policy_measures(model))
+    if model.pyramid is not None:
+        m.update(pyramid_measures(model))
     return m
+
+
+def pyramid_measures(model: ChannelModel) -> dict[str, float]:
+    """Participants, stock and cash by level; flows of stock; losses (MODEL.md M8)."""
+    pyramid = model.pyramid
+    stores = model.stores
+    is_open = stores.column("is_open")
+    level = stores.column("level")
+    inventory = stores.column("inventory")
+    cash = stores.column("cash")
+    out: dict[str, float] = {
+        "participants": int(is_open.sum()),
+        "participants_joined": pyramid.joins,
+        "participants_exited": pyramid.exits,
+        "pyramid_units_to_consumers": model.today.units["b2c2c"],
+        "pyramid_units_internal": pyramid.units_internal,
+        "pyramid_units_from_maker": pyramid.units_from_maker,
+        "pyramid_stock": int(inventory.sum()),
+        "units_dumped": pyramid.units_dumped,
+        "units_bought_back": pyramid.units_bought_back,
+        "share_at_loss": pyramid.share_at_loss(),
+        "hype_profit_per_day": pyramid.hype,
+        "grey_market_pressure": pyramid.grey_pressure,
+    }
+    for k, spec in enumerate(pyramid.params.levels):
+        here = is_open & (level == k)
+        out[f"participants_{spec.name}"] = int(here.sum())
+        out[f"stock_{spec.name}"] = int(inventory[here].sum())
+        out[f"cash_{spec.name}"] = float(cash[here].sum())
+    return out
 
 
 def policy_measures(model: ChannelModel) -> dict[str, float]:

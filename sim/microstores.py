@@ -39,6 +39,12 @@ class StoreBook:
         units_today: int32; banned: bool (closed by a platform crackdown).
         window_posts, window_units: int32, since the last adaptive review;
         last_review_day: int32; last_sales_per_post: float32 (NaN before the first review).
+
+    Stock-pressure agents (MODEL.md M8) also use: level (int8, price level), generation (int32,
+    depth in the recruitment tree: founders 0), inventory (int64), cash
+    (float64), savings_in (money put in), recruits (int32), units_bought, units_retail (sold to
+    end consumers), units_downline (sold to recruits), units_dumped, units_bought_back,
+    last_sale_day and next_quota_day (int32), and lost_money (bool, set on exit).
     """
 
     _COLUMNS: ClassVar[dict[str, tuple[type, int | float]]] = {
@@ -66,6 +72,20 @@ class StoreBook:
         "window_units": (np.int32, 0),
         "last_review_day": (np.int32, 0),
         "last_sales_per_post": (np.float32, np.nan),
+        "level": (np.int8, 0),
+        "generation": (np.int32, 0),
+        "inventory": (np.int64, 0),
+        "cash": (np.float64, 0.0),
+        "savings_in": (np.float64, 0.0),
+        "recruits": (np.int32, 0),
+        "units_bought": (np.int64, 0),
+        "units_retail": (np.int64, 0),
+        "units_downline": (np.int64, 0),
+        "units_dumped": (np.int64, 0),
+        "units_bought_back": (np.int64, 0),
+        "last_sale_day": (np.int32, 0),
+        "next_quota_day": (np.int32, 0),
+        "lost_money": (np.bool_, False),
     }
 
     def __init__(self, capacity: int = 64) -> None:

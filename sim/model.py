@@ -28,6 +28,7 @@ from sim.accounting import (
     CONSUMERS,
     LOGISTICS,
     MAKER,
+    PARTICIPANTS,
     STORE_OWNERS,
     SUPPLIERS,
     Ledger,
@@ -64,10 +65,11 @@ from sim.microstores import (
     store_kinds,
     update_income_ewma,
 )
+from sim.pyramid import Pyramid
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import CHANNELS, PlatformCrackdown, Scenario
 from sim.social import FriendSums
-from sim.supply_chain import SupplyChain, serve_from_stock, tier_prices
+from sim.supply_chain import SupplyChain, first_come, serve_from_stock, tier_prices
 from sim.trust import (
     adapt_rates,
     draw_tolerance,
@@ -165,17 +167,24 @@ class ChannelModel(mesa.Model):
 
         self._build_supply_chain()
         self.stores = StoreBook()
+        pyramid_on = p.channels.b2c2c.enabled and p.channels.b2c2c.stock_pressure.enabled
+        self.pyramid = Pyramid(self) if pyramid_on else None
         self.store_agents: list[MicroStore] = []
         self._units_per_friend_per_day = (
             p.channels.b2c2c.opening.expected_units_per_friend_per_year / 365.0
         )
         degree = self.graph.degree
         q = p.channels.b2c2c.opening.influencer_degree_quantile
-        self._influencer_degree = float(np.quantile(degree, q)) if n else math.inf
+        self.influencer_degree = float(np.quantile(degree, q)) if n else math.inf
 
         self.measures: dict[str, float] = {}
+        levels = (
+            [level.name for level in p.channels.b2c2c.stock_pressure.levels]
+            if self.pyramid is not None
+            else None
+        )
         names = measure_names(
-            self.supply.names, [pol.name for pol in p.channels.b2c2c.posting.policies]
+            self.supply.names, [pol.name for pol in p.channels.b2c2c.posting.policies], levels
         )
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.measures[k]) for name in names}
@@ -301,8 +310,11 @@ class ChannelModel(mesa.Model):
         ch = self.params.channels
         _, sell = tier_prices(ch.b2b2c.wholesale_price, ch.b2b2c.tiers)
         outside = self.params.choice.outside_option_utility
-        if outside is not None or self.outside_utility_shift:
-            outside = (outside or 0.0) + self.outside_utility_shift
+        shift = self.outside_utility_shift
+        if self.pyramid is not None:
+            shift += self.pyramid.outside_utility()  # cheap dumped goods on the grey market
+        if outside is not None or shift:
+            outside = (outside or 0.0) + shift
         return ChannelOffer(
             prices=np.array([sell[-1], ch.b2c.price, ch.b2c2c.price]),
             list_price=self.params.product.list_price,
@@ -317,6 +329,8 @@ class ChannelModel(mesa.Model):
         self.today = DayCounters()
         self.ledger.start_day()
         self.stores.start_day()
+        if self.pyramid is not None:
+            self.pyramid.reset_today()
         self.today.events = apply_events(self, day)
         self.event_log.extend((day, e) for e in self.today.events)
         self._receive_and_advertise(day)
@@ -366,7 +380,7 @@ class ChannelModel(mesa.Model):
             if crackdown.ban_above is not None:
                 offending = posts > crackdown.ban_above
                 banned = ids[offending & (self.rng.random(len(ids)) < crackdown.ban_probability)]
-                self._close_stores(day, banned, banned=True)
+                self.close_store_rows(day, banned, banned=True)
             if crackdown.throttle_above is not None:
                 posts = np.minimum(posts, int(crackdown.throttle_above))
             live = stores.is_open[ids]
@@ -516,7 +530,7 @@ class ChannelModel(mesa.Model):
         for _ in range(2):  # first choice, then one fallback after a stock-out
             avail = self._available(store[pending], offer) & ~excluded[pending]
             chosen = logit_choice(v[pending], avail, self.rng.random(len(pending)))
-            served = self._serve(shoppers[pending], chosen)
+            served = self._serve(shoppers[pending], chosen, store[pending])
             done = served | (chosen == OUTSIDE)
             self._buy_elsewhere(day, shoppers[pending[chosen == OUTSIDE]])
             buy = pending[served]
@@ -568,6 +582,8 @@ class ChannelModel(mesa.Model):
         own = node_store[shoppers]
         own_ok = own >= 0
         own_ok[own_ok] = live[own[own_ok]]
+        if self.pyramid is not None:
+            own_ok[:] = False  # an agent does not sell to itself
         if own_ok.any():
             cand_group = np.concatenate([cand_group, np.flatnonzero(own_ok)])
             cand_store = np.concatenate([cand_store, own[own_ok]])
@@ -597,9 +613,19 @@ class ChannelModel(mesa.Model):
         avail[:, OUTSIDE] = offer.outside_utility is not None
         return avail
 
-    def _serve(self, shoppers: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    def _serve(self, shoppers: np.ndarray, chosen: np.ndarray, store: np.ndarray) -> np.ndarray:
         """Allocate stock to this round's choices in shopper order; returns served mask."""
         served = np.zeros(len(shoppers), dtype=bool)
+        if self.pyramid is not None:
+            social = np.flatnonzero(chosen == SOCIAL)
+            if len(social):
+                sellers = store[social]
+                ok = first_come(sellers, self.stores.inventory)
+                served[social] = ok
+                self.stores.inventory[: self.stores.size] -= np.bincount(
+                    sellers[ok], minlength=self.stores.size
+                )
+            chosen = np.where(chosen == SOCIAL, -1, chosen)
         off = np.flatnonzero(chosen == OFFLINE)
         if len(off):
             served[off] = serve_from_stock(
@@ -654,13 +680,15 @@ class ChannelModel(mesa.Model):
                     price * k,
                     "spend_b2b2c",
                 )
+            elif alt == SOCIAL and self.pyramid is not None:
+                self._agents_sell(day, store[mask], price)
             else:
                 self.today.units_from_maker += k
                 ledger.transfer(CONSUMERS, MAKER, price * k, f"revenue_{channel}")
                 cost = getattr(p.channels, channel).logistics_cost_per_unit * k
                 ledger.transfer(MAKER, LOGISTICS, cost, f"logistics_{channel}")
-            if alt == SOCIAL:
-                self._pay_rebates(store[mask], price)
+                if alt == SOCIAL:
+                    self._pay_rebates(store[mask], price)
         self.units_sold_total += len(buyers)
         first = np.unique(buyers[~c.adopted[buyers]])
         c.adopted[first] = True
@@ -672,6 +700,16 @@ class ChannelModel(mesa.Model):
         raise_attitude(c.attitude, buyers, p.consumers.satisfaction_gain)
         raise_attitude(c.baseline_attitude, buyers, p.consumers.satisfaction_gain)
         c.need_day[buyers] = next_need_days(p, day, len(buyers), self.rng)
+
+    def _agents_sell(self, day: int, sellers: np.ndarray, price: float) -> None:
+        """Pyramid agents sold from their own stock: consumers pay them (M8)."""
+        stores = self.stores
+        for column in (stores.units, stores.units_today, stores.window_units, stores.units_retail):
+            np.add.at(column, sellers, 1)
+        np.add.at(stores.sales_value, sellers, price)
+        np.add.at(stores.cash, sellers, price)
+        stores.last_sale_day[sellers] = day
+        self.ledger.transfer(CONSUMERS, PARTICIPANTS, price * len(sellers), "spend_b2c2c")
 
     def _pay_rebates(self, sale_stores: np.ndarray, price: float) -> None:
         stores = self.stores
@@ -717,6 +755,11 @@ class ChannelModel(mesa.Model):
         if reach > 0:
             observed = self.today.units["b2c2c"] / reach
             self._units_per_friend_per_day += (observed - self._units_per_friend_per_day) / 30.0
+        if self.pyramid is not None:
+            self._adapt_posting(day)
+            if self.channel_open["b2c2c"]:
+                self.pyramid.step(day)
+            return
         if stores.size:
             update_income_ewma(stores, b2c2c.closing.review_days)
             ids = stores.open_ids
@@ -732,13 +775,14 @@ class ChannelModel(mesa.Model):
                 quit_ = old[
                     (value < 0) & (self.rng.random(len(old)) < b2c2c.closing.closing_rate_per_day)
                 ]
-                self._close_stores(day, quit_)
+                self.close_store_rows(day, quit_)
             self._adapt_posting(day)
         if not self.channel_open["b2c2c"]:
             return
         self._open_stores(day)
 
-    def _close_stores(self, day: int, ids: np.ndarray, banned: bool = False) -> None:
+    def close_store_rows(self, day: int, ids: np.ndarray, banned: bool = False) -> None:
+        """Close stores (or agents leaving a pyramid); ``banned`` by a platform crackdown."""
         stores = self.stores
         stores.is_open[ids] = False
         stores.closed_day[ids] = day
@@ -791,21 +835,39 @@ class ChannelModel(mesa.Model):
         if len(new) == 0:
             return
         kinds = store_kinds(
-            c.segment[new], c.attitude[new], c.degree[new], p, self._influencer_degree
+            c.segment[new], c.attitude[new], c.degree[new], p, self.influencer_degree
         )
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
-        ids = self.stores.add(new, kinds, uplines, day)
-        policies = p.posting.policies
+        self.open_store_rows(new, kinds, uplines, day)
+
+    def open_store_rows(
+        self, owners: np.ndarray, kinds: np.ndarray, uplines: np.ndarray, day: int
+    ) -> np.ndarray:
+        """Open stores for ``owners`` (micro-stores or pyramid agents); returns their ids.
+
+        Each draws its posting policy by the policies' shares (M7).
+        """
+        c = self.consumers
+        ids = self.stores.add(owners, kinds, uplines, day)
+        policies = self.params.channels.b2c2c.posting.policies
         shares = np.array([pol.share for pol in policies])
         policy = self.rng.choice(len(policies), size=len(ids), p=shares / shares.sum())
         self.stores.policy[ids] = policy
         self.stores.post_rate[ids] = np.array([pol.posts_per_day for pol in policies])[policy]
         self.stores.last_review_day[ids] = day
-        c.store[new] = ids
-        self.store_friendships += int(c.degree[new].sum())
-        self.friend_sums.change_owners(new, +1)
+        c.store[owners] = ids
+        self.store_friendships += int(c.degree[owners].sum())
+        self.friend_sums.change_owners(owners, +1)
         self.store_agents.extend(MicroStore(self, int(i)) for i in ids)
-        self.today.stores_opened = len(new)
+        self.today.stores_opened += len(owners)
+        return ids
+
+    def lower_friends_attitude(self, node: int, drop: float) -> None:
+        """Every friend of ``node`` loses ``drop`` of attitude to the brand, and of its baseline."""
+        c = self.consumers
+        friends = self.graph.neighbors(node)
+        for attitude in (c.attitude, c.baseline_attitude):
+            attitude[friends] = np.clip(attitude[friends] - drop, -1.0, 1.0)
 
     def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:
         """A new store's upline: an open store among the owner's friends, drawn by trust."""
@@ -829,15 +891,23 @@ class ChannelModel(mesa.Model):
 
     # ------------------------------------------------------------------ checks
 
+    def units_held(self) -> int:
+        """Units in every inventory: maker, distributors (on hand and in transit), agents."""
+        held = self.supply.units_held()
+        if self.pyramid is not None:
+            held += self.pyramid.units_held()
+        return held
+
     def invariant_violations(self) -> list[str]:
         """Conservation and range checks; an empty list means all hold (MODEL.md §7)."""
         problems = []
-        held = self.supply.units_held()
+        held = self.units_held()
         owed = self.supply.backlog_total()
-        if self.supply.produced_total != self.units_sold_total - owed + held:
+        dumped = self.pyramid.units_dumped_total if self.pyramid is not None else 0
+        if self.supply.produced_total != self.units_sold_total - owed + held + dumped:
             problems.append(
                 f"units: produced {self.supply.produced_total} != sold {self.units_sold_total} "
-                f"- backordered {owed} + held {held}"
+                f"- backordered {owed} + held {held} + dumped {dumped}"
             )
         tolerance = 1e-9 * max(1.0, self.ledger.scale())
         if abs(self.ledger.imbalance()) > tolerance:
@@ -851,6 +921,12 @@ class ChannelModel(mesa.Model):
         per_store = math.fsum(self.stores.column("rebate_income"))
         if abs(owners - per_store) > tolerance:
             problems.append(f"money: store income {per_store} != account {owners}")
+        agents = self.ledger.balances[PARTICIPANTS]
+        per_agent_cash = math.fsum(self.stores.column("cash"))
+        if abs(agents - per_agent_cash) > tolerance:
+            problems.append(f"money: agents' cash {per_agent_cash} != account {agents}")
+        if (self.stores.column("inventory") < 0).any():
+            problems.append("negative stock at a pyramid agent")
         for point, name in [
             (self.supply.maker, "maker"),
             *zip(self.supply.tiers, self.supply.names, strict=True),

@@ -89,6 +89,30 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
         "posts",
         "banned",
     ]
+    pyramid = model.pyramid is not None
+    levels = (
+        [level.name for level in model.params.channels.b2c2c.stock_pressure.levels]
+        if pyramid
+        else []
+    )
+    dump_price = (
+        model.params.channels.b2c2c.stock_pressure.dump_price_share
+        * model.params.channels.b2c2c.price
+    )
+    if pyramid:
+        header += [
+            "level",
+            "savings_in",
+            "cash",
+            "stock",
+            "units_bought",
+            "units_to_consumers",
+            "units_to_recruits",
+            "units_dumped",
+            "units_bought_back",
+            "recruits",
+            "profit",
+        ]
     rows = []
     for i in range(s.size):
         rows.append(
@@ -107,6 +131,20 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
                 int(bool(s.banned[i])),
             ]
         )
+        if pyramid:
+            rows[-1] += [
+                levels[int(s.level[i])],
+                float(s.savings_in[i]),
+                float(s.cash[i]),
+                int(s.inventory[i]),
+                int(s.units_bought[i]),
+                int(s.units_retail[i]),
+                int(s.units_downline[i]),
+                int(s.units_dumped[i]),
+                int(s.units_bought_back[i]),
+                int(s.recruits[i]),
+                float(s.cash[i] + s.inventory[i] * dump_price - s.savings_in[i]),
+            ]
     return header, rows
 
 
@@ -139,6 +177,12 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             entry["maker_margin"] = (
                 maker_revenue - unit_cost * units - flows["logistics_b2c"] - flows["advertising"]
             )
+        elif model.pyramid is not None:
+            into = model.pyramid.units_from_maker_total
+            back = model.pyramid.units_bought_back_total
+            entry["units_sold_into_pyramid"] = into
+            entry["buyback_cost"] = flows["buyback"]
+            entry["maker_margin"] = maker_revenue - unit_cost * (into - back) - flows["buyback"]
         else:
             entry["logistics_cost"] = flows["logistics_b2c2c"]
             entry["rebate_cost"] = flows["rebates"]
@@ -193,7 +237,14 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "bullwhip_variance_ratio": bullwhip,
         "mechanisms": {
             "spam": bool(p.spam.enabled and p.channels.b2c2c.enabled),
+            "pyramid": model.pyramid is not None,
         },
+        "pyramid_levels": (
+            [level.name for level in p.channels.b2c2c.stock_pressure.levels]
+            if model.pyramid is not None
+            else []
+        ),
+        "pyramid": pyramid_summary(model, frame) if model.pyramid is not None else {},
         "posting_policies": [pol.name for pol in p.channels.b2c2c.posting.policies],
         "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
         "events": [{"day": d, "event": e} for d, e in model.event_log],
@@ -203,6 +254,46 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "units_held": model.supply.units_held(),
             "money_imbalance": model.ledger.imbalance(),
         },
+    }
+
+
+def pyramid_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
+    """End-of-run stock-pressure measures (MODEL.md M8).
+
+    Stranded stock: units bought into the pyramid that never reached an end consumer at the
+    store price — the stock agents still hold at the end plus what they dumped.
+    """
+    pyramid = model.pyramid
+    book = model.stores
+    profit = book.column("cash") - book.column("savings_in")
+    levels = pyramid.params.levels
+    level = book.column("level")
+    by_level = {}
+    for k, spec in enumerate(levels):
+        mine = level == k
+        by_level[spec.name] = {
+            "joined": int(mine.sum()),
+            "active_end": int((mine & book.column("is_open")).sum()),
+            "stock_end": int(book.column("inventory")[mine].sum()),
+            "mean_profit": float(profit[mine].mean()) if mine.any() else 0.0,
+        }
+    held_end = pyramid.units_held()
+    return {
+        "participants_ever": int(book.size),
+        "peak_participants": pyramid.peak,
+        "peak_day": pyramid.peak_day,
+        "collapse_day": pyramid.collapse_day,
+        "collapse_depth_levels": pyramid.collapse_depth,
+        "units_from_maker": pyramid.units_from_maker_total,
+        "units_sold_inside": pyramid.units_internal_total,
+        "units_to_end_consumers": int(frame["pyramid_units_to_consumers"].sum()),
+        "units_dumped": pyramid.units_dumped_total,
+        "units_bought_back": pyramid.units_bought_back_total,
+        "stock_held_end": held_end,
+        "stranded_stock": held_end + pyramid.units_dumped_total,
+        "share_at_loss": pyramid.share_at_loss(),
+        "median_profit": float(np.median(profit)) if book.size else 0.0,
+        "by_level": by_level,
     }
 
 

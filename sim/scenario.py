@@ -613,6 +613,176 @@ class Closing(Strict):
     )
 
 
+class PyramidLevel(Strict):
+    """One agent level of a stock-pressure hierarchy (top level first)."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Identifier, used in column names (participants_<name>, stock_<name>, …)."
+    )
+    price_share: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
+        description="Price an agent of this level pays per unit, as a share of the list price."
+    )
+    entry_units: Annotated[int, Field(ge=0)] = Field(
+        description="Entry stock package bought from the upline on joining."
+    )
+    entry_fee: NonNegative = Field(
+        0.0, description="Fee paid to the upline on joining, without goods ('training', 'deposit')."
+    )
+    quota_units: Annotated[int, Field(ge=0)] = Field(
+        description="Units to buy every quota period to keep the level."
+    )
+
+
+def _default_levels() -> list[PyramidLevel]:
+    # Six agent levels as in the prosecuted Taizhou case (MODEL.md §6); entry thresholds that
+    # fall level by level (seed 003: general agents about 2 million yuan, provincial 300–500k).
+    rows = [
+        ("general", 0.30, 3000, 1000),
+        ("provincial", 0.40, 1000, 300),
+        ("city", 0.50, 300, 100),
+        ("county", 0.60, 100, 30),
+        ("district", 0.70, 30, 10),
+        ("micro", 0.80, 10, 3),
+    ]
+    return [
+        PyramidLevel(name=n, price_share=p, entry_units=e, quota_units=q) for n, p, e, q in rows
+    ]
+
+
+class StockPressure(Strict):
+    """Stock-pressure pyramid: tiered agents must buy stock and recruit (MODEL.md M8).
+
+    When enabled, B2C2C stores are agents who hold stock: they buy entry packages and quotas
+    from their upline, sell to friends at the store price and to the recruits they bring in.
+    """
+
+    enabled: bool = Field(
+        False,
+        description="false: micro-store 2.0 (the maker ships, owners hold no stock, paid a "
+        "rebate); true: a stock-pressure agent hierarchy replaces it.",
+    )
+    levels: Annotated[list[PyramidLevel], Field(min_length=1, max_length=50)] = Field(
+        default_factory=_default_levels,
+        description="Agent levels, top (buys from the maker) first.",
+    )
+    max_levels: Annotated[int, Field(ge=1, le=50)] = Field(
+        6,
+        description="Cap on agent levels (China Direct Selling Regulation 2005 allows one; the "
+        "Taizhou case had six). More levels than the cap is an error.",
+    )
+    max_margin_share: Share = Field(
+        1.0,
+        description="Cap on an upline's margin on stock sold to its recruits, as a share of the "
+        "recruit's price (regulation: 0.30); a level structure above it is an error.",
+    )
+    founders: Annotated[int, Field(ge=1)] = Field(
+        3, description="Top-level agents who start the hierarchy on start_day."
+    )
+    founder_savings: NonNegative = Field(1_000_000.0, description="Money each founder puts in.")
+    start_day: Annotated[int, Field(ge=1)] = Field(1, description="Day the founders start.")
+    savings_mean: Positive = Field(
+        20_000.0, description="Mean money a recruit can put in (log-normal)."
+    )
+    savings_sd: NonNegative = Field(20_000.0, description="Its standard deviation.")
+    quota_period_days: Days = Field(30, description="Days between quota purchases.")
+    seventy_percent_rule: bool = Field(
+        False,
+        description="Reorder only after selling this share of the stock bought to end consumers "
+        "(the '70 % rule'); until then quotas are waived.",
+    )
+    seventy_percent_threshold: Share = Field(0.7, description="The share of the 70 % rule.")
+    buyback_share: Share = Field(
+        0.0,
+        description="Share of the purchase price the maker refunds for unsold stock when an agent "
+        "exits (0: no buy-back; the agent dumps it instead).",
+    )
+    recruitment_rate_per_day: NonNegative = Field(
+        0.02,
+        description="Joining hazard per unit of trust-weighted recruiting friends, at full "
+        "attractiveness.",
+    )
+    promised_profit_per_day: NonNegative = Field(
+        300.0, description="Profit a day the recruiters promise: the initial hype."
+    )
+    hype_learning_rate: Probability = Field(
+        0.02,
+        description="Daily rate at which the perceived profit moves toward what agents of 30 days "
+        "or more actually make.",
+    )
+    loss_aversion: NonNegative = Field(
+        2.0,
+        description="How much the trust-weighted share of friends who left at a loss lowers the "
+        "profit a consumer believes in (1 − this × share).",
+    )
+    effort_cost_per_day: NonNegative = Field(
+        50.0, description="Value of a recruit's time: the profit it needs to find joining worth it."
+    )
+    income_scale_per_day: Positive = Field(
+        50.0, description="Scale of the logistic response of joining to perceived profit."
+    )
+    refusal_probability_per_day: Probability = Field(
+        0.05,
+        description="Daily probability that a consumer being pitched, who does not join, refuses "
+        "for good (friend networks get used up).",
+    )
+    max_recruits: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Cap on an agent's direct recruits (null: none)."
+    )
+    bottom_level_can_recruit: bool = Field(
+        False,
+        description="Whether agents of the bottom level may sign recruits (at the bottom level, "
+        "passing stock on at cost: no margin), as sellers may in single-level direct selling.",
+    )
+    upline_choice: Literal["trust", "seniority"] = Field(
+        "trust",
+        description="Which recruiting friend signs a joiner: one drawn by trust, or the one who "
+        "joined earliest (uplines work through their quota of recruits in order).",
+    )
+    give_up_after_days: Days = Field(
+        60, description="An agent who sold nothing (to consumers or recruits) this long exits."
+    )
+    dump_price_share: Share = Field(
+        0.3, description="Price, as a share of list, at which an exiting agent dumps its stock."
+    )
+    dump_attitude_drop: Probability = Field(
+        0.2, description="Attitude to the brand lost by the friends of an agent who dumps stock."
+    )
+    grey_market_utility: NonNegative = Field(
+        0.5,
+        description="Utility added to the outside option (cheap dumped goods) per dumped unit per "
+        "1,000 consumers still on the market.",
+    )
+    grey_market_decay_per_day: Probability = Field(
+        0.02, description="Share of the dumped goods' pressure that fades each day."
+    )
+    collapse_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
+        0.5,
+        description="The pyramid has collapsed on the first day its active agents fall to this "
+        "share of their peak.",
+    )
+
+    @model_validator(mode="after")
+    def _regulation(self) -> StockPressure:
+        names = [level.name for level in self.levels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"level names must be unique (got {names})")
+        if len(self.levels) > self.max_levels:
+            raise ValueError(
+                f"{len(self.levels)} levels are more than max_levels={self.max_levels}"
+            )
+        prices = [level.price_share for level in self.levels]
+        for upper, lower, name in zip(prices, prices[1:], names[1:], strict=False):
+            if lower < upper:
+                raise ValueError(f"level {name!r} buys cheaper than the level above it")
+            if 1.0 - upper / lower > self.max_margin_share + 1e-12:
+                raise ValueError(
+                    f"the margin on stock sold to level {name!r} is "
+                    f"{1.0 - upper / lower:.3g} of its price, above "
+                    f"max_margin_share={self.max_margin_share:g}"
+                )
+        return self
+
+
 class B2C2C(Strict):
     """Micro-stores: people are channels, paid a rebate (MODEL.md M5, M6; seeds 000–002)."""
 
@@ -645,6 +815,7 @@ class B2C2C(Strict):
     opening: Opening = Field(default_factory=Opening)
     posting: Posting = Field(default_factory=Posting)
     closing: Closing = Field(default_factory=Closing)
+    stock_pressure: StockPressure = Field(default_factory=StockPressure)
 
     @model_validator(mode="after")
     def _rebates_within_caps(self) -> B2C2C:
@@ -759,6 +930,11 @@ FROZEN_PATHS: tuple[str, ...] = (
     "channels.b2c2c.enabled",
     "channels.b2b2c.consumers_per_retailer",
     "spam.enabled",
+    "channels.b2c2c.stock_pressure.enabled",
+    "channels.b2c2c.stock_pressure.levels",
+    "channels.b2c2c.stock_pressure.max_levels",
+    "channels.b2c2c.stock_pressure.founders",
+    "channels.b2c2c.stock_pressure.start_day",
     "events",
 )
 """Structural parameters a ``set`` event may not change (they shape the built model)."""

@@ -48,3 +48,13 @@ def bullwhip_ratio(lead_time: float, window: int) -> float:
     periods (a lower bound when safety stock uses an estimated standard deviation).
     """
     return 1.0 + 2.0 * lead_time / window + 2.0 * lead_time**2 / window**2
+
+
+def pyramid_saturation_depth(participants: int, recruits_each: int) -> float:
+    """Depth of a full k-ary recruitment tree of N participants: ``log_k(N(k − 1) + 1) − 1``.
+
+    The pyramid arithmetic of MODEL.md §7: if every participant signs k recruits, N people are
+    used up after this many generations below the founder.
+    """
+    k = recruits_each
+    return math.log(participants * (k - 1) + 1, k) - 1.0

@@ -252,6 +252,7 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
             "purchase_prompt_per_view": draw(floats(0.0, 0.2)),
             "memory_days": draw(st.integers(1, 14)),
         },
+        "stock_pressure": draw(stock_pressure_sections(days)),
         "closing": {
             "review_days": draw(st.integers(1, 20)),
             "closing_rate_per_day": draw(probabilities),
@@ -260,6 +261,52 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
         },
     }
     return section
+
+
+@st.composite
+def stock_pressure_sections(draw: st.DrawFn, days: int) -> dict[str, Any]:
+    """A stock-pressure pyramid, on in about a third of the scenarios (M8)."""
+    count = draw(st.integers(1, 4))
+    shares = sorted(draw(floats(0.05, 0.95)) for _ in range(count))
+    levels = [
+        {
+            "name": f"level{k}",
+            "price_share": shares[k],
+            "entry_units": draw(st.integers(0, 40)),
+            "entry_fee": draw(mostly(st.just(0.0), floats(0.0, 500.0))),
+            "quota_units": draw(st.integers(0, 15)),
+        }
+        for k in range(count)
+    ]
+    margins = [1.0 - a / b for a, b in itertools.pairwise(shares)]
+    return {
+        "enabled": draw(st.integers(0, 2)) == 0,
+        "levels": levels,
+        "max_levels": draw(st.integers(count, 8)),
+        "max_margin_share": min(1.0, max(margins, default=0.0) + draw(floats(0.0, 0.5))),
+        "founders": draw(st.integers(1, 3)),
+        "founder_savings": draw(floats(0.0, 200_000.0)),
+        "start_day": draw(st.integers(1, max(1, days // 3))),
+        "savings_mean": draw(positive(10.0, 20_000.0)),
+        "savings_sd": draw(floats(0.0, 20_000.0)),
+        "quota_period_days": draw(st.integers(1, 20)),
+        "seventy_percent_rule": draw(st.booleans()),
+        "buyback_share": draw(mostly(st.just(0.0), probabilities)),
+        "recruitment_rate_per_day": draw(floats(0.0, 0.5)),
+        "promised_profit_per_day": draw(floats(0.0, 500.0)),
+        "hype_learning_rate": draw(probabilities),
+        "loss_aversion": draw(floats(0.0, 5.0)),
+        "effort_cost_per_day": draw(floats(0.0, 100.0)),
+        "refusal_probability_per_day": draw(probabilities),
+        "max_recruits": draw(st.none() | st.integers(1, 5)),
+        "bottom_level_can_recruit": draw(st.booleans()),
+        "upline_choice": draw(st.sampled_from(["trust", "seniority"])),
+        "give_up_after_days": draw(st.integers(1, 60)),
+        "dump_price_share": draw(probabilities),
+        "dump_attitude_drop": draw(probabilities),
+        "grey_market_utility": draw(floats(0.0, 2.0)),
+        "grey_market_decay_per_day": draw(probabilities),
+    }
 
 
 @st.composite
