@@ -25,6 +25,17 @@ import numpy as np
 from sim.scenario import Manufacturer, Tier
 
 
+def first_come(nodes: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Which requests get a unit: the first ``available[node]`` requests to each node, in order."""
+    order = np.argsort(nodes, kind="stable")
+    sorted_nodes = nodes[order]
+    first = np.searchsorted(sorted_nodes, sorted_nodes, side="left")
+    rank = np.arange(len(nodes)) - first
+    ok = np.empty(len(nodes), dtype=bool)
+    ok[order] = rank < available[sorted_nodes]
+    return ok
+
+
 def serve_from_stock(point: StockPoint, nodes: np.ndarray, backorder: bool = False) -> np.ndarray:
     """Serve one unit to each request in order while the requested node has stock.
 
@@ -40,12 +51,7 @@ def serve_from_stock(point: StockPoint, nodes: np.ndarray, backorder: bool = Fal
     """
     if len(nodes) == 0:
         return np.zeros(0, dtype=bool)
-    order = np.argsort(nodes, kind="stable")
-    sorted_nodes = nodes[order]
-    first = np.searchsorted(sorted_nodes, sorted_nodes, side="left")
-    rank = np.arange(len(nodes)) - first
-    now = np.empty(len(nodes), dtype=bool)
-    now[order] = rank < point.on_hand[sorted_nodes]
+    now = first_come(nodes, point.on_hand)
     point.demand_today += np.bincount(nodes, minlength=point.count)
     delivered = np.bincount(nodes[now], minlength=point.count)
     point.on_hand -= delivered
