@@ -56,6 +56,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/three_channels.yaml"
+PYRAMID_SCENARIO = "scenarios/pyramid_unregulated.yaml"
 OUT_DIR = REPO / "benchmarks" / "out"
 
 #: Sizes at or above this use ``--large-repeats`` instead of ``--repeats``.
@@ -104,8 +105,8 @@ def _log(message: str) -> None:
 # --------------------------------------------------------------------------- worker: core run
 
 
-def core_worker(n: int, days: int) -> dict[str, Any]:
-    """Build and run the three-channel scenario with N consumers; time each phase.
+def core_worker(n: int, days: int, scenario_path: str = SCENARIO) -> dict[str, Any]:
+    """Build and run a scenario (the three-channel one by default) with N consumers.
 
     Runs in a fresh subprocess. The graph is built first with the same call that
     ``ChannelModel.__init__`` makes, so the model then takes it from the in-process cache and
@@ -114,6 +115,7 @@ def core_worker(n: int, days: int) -> dict[str, Any]:
     Args:
         n: Number of consumers.
         days: Days to simulate.
+        scenario_path: The scenario file.
 
     Returns:
         Wall and CPU seconds per phase, the peak RSS after each phase and summary counts.
@@ -122,7 +124,7 @@ def core_worker(n: int, days: int) -> dict[str, Any]:
     from sim.loading import load_scenario
     from sim.model import ChannelModel
 
-    scenario = load_scenario(SCENARIO, [f"market.consumers={n}"])
+    scenario = load_scenario(scenario_path, [f"market.consumers={n}"])
     graphs.clear_memory_cache()  # fresh process: already cold; made explicit
     rss_setup = _peak_rss_self()
 
@@ -164,6 +166,7 @@ def core_worker(n: int, days: int) -> dict[str, Any]:
         "aware": int(model.consumers.aware.sum()),
         "adopted": int(model.consumers.adopted.sum()),
         "units_sold": int(model.units_sold_total),
+        "agents": len(model.stores) if model.pyramid is not None else 0,
     }
 
 
@@ -666,6 +669,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also cProfile one N-consumer run (after the timed runs)",
     )
     ap.add_argument("--profile-top", type=int, default=8)
+    ap.add_argument(
+        "--pyramid-sizes",
+        type=int,
+        nargs="*",
+        default=[20_000, 100_000],
+        help=f"sizes of the pyramid case ({PYRAMID_SCENARIO}), one run each; none to skip",
+    )
+    ap.add_argument("--scenario", default=SCENARIO, help=argparse.SUPPRESS)
     ap.add_argument("--no-write", action="store_true", help="do not write benchmarks/out/")
     ap.add_argument(
         "--worker", choices=["core", "agents", "profile"], default=None, help=argparse.SUPPRESS
@@ -677,7 +688,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def run_worker(args: argparse.Namespace) -> None:
     """Dispatch an internal worker invocation and print its JSON result."""
     if args.worker == "core":
-        _emit(core_worker(args.n, args.days))
+        _emit(core_worker(args.n, args.days, args.scenario))
     elif args.worker == "agents":
         _emit(agents_worker(args.n, args.agent_days, args.seed, args.agent_initial_share))
     elif args.worker == "profile":
@@ -711,6 +722,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"run {d['run_s']:.2f} s, peak RSS {_mb(res.peak_rss):,.0f} MB"
             )
             results.setdefault(n, []).append(res)
+
+    pyramid: dict[int, list[ChildResult]] = {}
+    for n in args.pyramid_sizes:
+        _log(f"[bench] pyramid case N={n:,} …")
+        worker = ["--worker", "core", "--n", str(n), "--days", str(args.days)]
+        res = run_child([*worker, "--scenario", PYRAMID_SCENARIO])
+        _log(f"[bench]   run {res.data['run_s']:.2f} s, agents {res.data['agents']:,}")
+        pyramid.setdefault(n, []).append(res)
 
     agents = None
     if not args.skip_agents:
@@ -779,6 +798,21 @@ def main(argv: list[str] | None = None) -> int:
         *detail_table(results),
         "",
     ]
+    if pyramid:
+        report += [
+            "## Pyramid case",
+            "",
+            f"Scenario `{PYRAMID_SCENARIO}` (stock-pressure agents, screen-spam dynamics on) with "
+            f"`market.consumers=N`, {args.days} days, one run per size, measured as above.",
+            "",
+            *core_table(pyramid, args.days),
+            "",
+            *detail_table(pyramid),
+            "",
+            "Agents who ever joined: "
+            + ", ".join(f"N={n:,}: {r[0].data['agents']:,}" for n, r in pyramid.items()),
+            "",
+        ]
     if agents is not None:
         report += ["## Per-agent Mesa vs vectorised word of mouth", "", *agents_section(agents), ""]
     if profile is not None:
