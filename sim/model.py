@@ -367,7 +367,7 @@ class ChannelModel(mesa.Model):
             return None
         posting = self.params.channels.b2c2c.posting
         policies = posting.policies
-        fixed = np.array([pol.kind == "fixed" for pol in policies])[stores.policy[ids]]
+        fixed = np.array([pol.kind != "adaptive" for pol in policies])[stores.policy[ids]]
         rate = stores.post_rate[ids].astype(np.float64)
         rate[fixed] = np.array([pol.posts_per_day for pol in policies])[stores.policy[ids][fixed]]
         quality = np.array([pol.content_quality for pol in policies])[stores.policy[ids]]

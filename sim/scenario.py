@@ -453,6 +453,13 @@ class Opening(Strict):
     )
 
 
+POLICY_PRESETS: dict[str, dict[str, float]] = {
+    "spammer": {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2},
+    "community": {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8},
+}
+"""Defaults of the named posting presets (seeds 003, 004); any stated field wins."""
+
+
 class PostingPolicy(Strict):
     """How one group of store owners posts (MODEL.md M7): fixed or adaptive rate, content mix."""
 
@@ -460,10 +467,12 @@ class PostingPolicy(Strict):
         description="Identifier, used in column names (posts_<name>, units_<name>, …)."
     )
     share: Probability = Field(1.0, description="Share of new stores that take this policy.")
-    kind: Literal["fixed", "adaptive"] = Field(
+    kind: Literal["fixed", "spammer", "community", "adaptive"] = Field(
         "fixed",
-        description="fixed: post at posts_per_day; adaptive: every adapt_every_days cut the "
-        "rate when sales per post fell and raise it when they rose.",
+        description="fixed: post at posts_per_day; spammer and community: fixed rates whose "
+        "unstated rate, quality and peak share default to 5/day, 0.1, 0.2 (violent "
+        "screen-brushing) and 0.5/day, 0.8, 0.8 (community building); adaptive: every "
+        "adapt_every_days cut the rate when sales per post fell and raise it when they rose.",
     )
     posts_per_day: NonNegative = Field(1.0, description="Mean posts per day (Poisson).")
     content_quality: Probability = Field(
@@ -480,6 +489,14 @@ class PostingPolicy(Strict):
     )
     min_posts_per_day: NonNegative = Field(0.1, description="Adaptive: lowest rate.")
     max_posts_per_day: NonNegative = Field(20.0, description="Adaptive: highest rate.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _presets(cls, data: Any) -> Any:
+        """Fill unstated fields of the spammer and community presets."""
+        if isinstance(data, dict) and data.get("kind") in POLICY_PRESETS:
+            return {**POLICY_PRESETS[data["kind"]], **data}
+        return data
 
     @model_validator(mode="after")
     def _adaptive_bounds(self) -> PostingPolicy:

@@ -122,3 +122,11 @@ def test_negative_word_of_mouth_and_recovery() -> None:
     baseline = np.array([0.2, 0.2], dtype=np.float32)
     negative_word_of_mouth(attitude, baseline, np.array([1.0, 0.0]), spam)
     assert attitude.tolist() == pytest.approx([0.0 - 0.1 + 0.1, -0.5 + 0.35], abs=1e-6)
+
+
+def test_policy_presets_fill_only_what_is_not_stated() -> None:
+    spammer = PostingPolicy(name="s", kind="spammer")
+    assert (spammer.posts_per_day, spammer.content_quality, spammer.peak_share) == (5.0, 0.1, 0.2)
+    community = PostingPolicy(name="c", kind="community", posts_per_day=1.0)
+    assert (community.posts_per_day, community.content_quality) == (1.0, 0.8)
+    assert PostingPolicy(name="f").posts_per_day == 1.0
