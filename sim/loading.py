@@ -618,20 +618,23 @@ def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Or
 def _named_origin(key: Key, message: str, origins: dict[Key, Origin], default: Origin) -> Origin:
     """For a cross-field error in a section, point at where the fields it names were set.
 
-    Among the section's keys named in the message, a command-line override wins (it is what
-    changed); otherwise the last line of the file that states one of them.
+    Among the section's keys named in the message, a command-line override of one of them or of
+    anything inside one wins (it is what changed); otherwise the last line of the file that
+    states one of them.
     """
-    named = [
-        origins[k]
+    children = [
+        k
         for k in origins
         if len(k) == len(key) + 1
         and k[: len(key)] == key
         and isinstance(k[-1], str)
         and re.search(rf"\b{re.escape(k[-1])}\b", message)
     ]
-    if not named:
+    if not children:
         return default
-    overrides = [o for o in named if o.line is None]
+    named = [origins[k] for k in children]
+    inside = [o for k, o in origins.items() if any(k[: len(c)] == c for c in children)]
+    overrides = [o for o in inside if o.line is None]
     if overrides:
         return overrides[-1]
     return max(named, key=lambda o: o.line or 0)
