@@ -44,7 +44,7 @@ class StoreBook:
     depth in the recruitment tree: founders 0), inventory (int64), cash
     (float64), savings_in (money put in), recruits (int32), units_bought, units_retail (sold to
     end consumers), units_downline (sold to recruits), units_dumped, units_bought_back,
-    last_sale_day and next_quota_day (int32), and lost_money (bool, set on exit).
+    last_sale_day and next_quota_day (int32).
     """
 
     _COLUMNS: ClassVar[dict[str, tuple[type, int | float]]] = {
@@ -85,7 +85,6 @@ class StoreBook:
         "units_bought_back": (np.int64, 0),
         "last_sale_day": (np.int32, 0),
         "next_quota_day": (np.int32, 0),
-        "lost_money": (np.bool_, False),
     }
 
     def __init__(self, capacity: int = 64) -> None:

@@ -275,7 +275,6 @@ class Pyramid:
             model.lower_friends_attitude(int(book.owner[store]), p.dump_attitude_drop)
         book.inventory[store] = 0
         lost = book.cash[store] < book.savings_in[store]
-        book.lost_money[store] = lost
         model.close_store_rows(day, np.array([store]))
         owner = int(book.owner[store])
         self._set_flag("recruiters", self.recruiter, owner, False)
