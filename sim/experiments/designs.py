@@ -4,7 +4,8 @@ Each point is a mapping of dotted scenario paths to values (the changes to the b
 and a label. Point ids are positions in the list. The order is:
 
 * ``grid``: nested loops over the parameters in file order, the last one fastest
-  (:func:`itertools.product`);
+  (:func:`itertools.product`); labelled axes name their values in the points' labels, and the
+  problem's ``level_labels`` (path → labels) keeps those names for figures;
 * ``points``: as listed;
 * ``oat``: the baseline (no change), then for each parameter in file order its low and its high;
 * ``lhs``, ``sobol_qmc``, ``halton``: the sampler's order (scipy.stats.qmc, scrambled, with
@@ -19,6 +20,7 @@ low..high: ``low + floor(u·(high − low + 1))`` for the unit-interval draw u (
 
 from __future__ import annotations
 
+import copy
 import itertools
 import warnings
 from dataclasses import dataclass, field
@@ -130,13 +132,21 @@ def sample(design: Any, root_seed: int) -> Sample:
     if isinstance(design, GridDesign):
         names = short_names(list(design.parameters))
         axes = [axis.expand() for axis in design.parameters.values()]
-        points = [
-            DesignPoint(dict(zip(design.parameters, combo, strict=True)), "")
-            for combo in itertools.product(*axes)
+        texts = [
+            axis.labels or [format_value(v) for v in values]
+            for axis, values in zip(design.parameters.values(), axes, strict=True)
         ]
-        for point in points:
-            point.label = _label(point.values, names)
-        problem["levels"] = {p: a for p, a in zip(design.parameters, axes, strict=True)}
+        paths = list(design.parameters)
+        points = []
+        for combo in itertools.product(*(range(len(a)) for a in axes)):
+            picked = list(enumerate(zip(paths, combo, strict=True)))
+            values = {p: copy.deepcopy(axes[k][i]) for k, (p, i) in picked}
+            label = ", ".join(f"{names[p]}={texts[k][i]}" for k, (p, i) in picked)
+            points.append(DesignPoint(values, label))
+        problem["levels"] = {p: a for p, a in zip(paths, axes, strict=True)}
+        labelled = {p: a.labels for p, a in design.parameters.items() if a.labels is not None}
+        if labelled:
+            problem["level_labels"] = labelled
         return Sample(points, problem)
     if isinstance(design, PointsDesign):
         names = short_names(problem["names"])

@@ -17,6 +17,7 @@ experiment (every field explicit, paths absolute) written as ``experiment.yaml``
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -49,6 +50,7 @@ from sim.loading import (
     origin_for,
     parse_override,
     read_yaml,
+    set_dotted,
     validate_model,
 )
 from sim.scenario import Scenario
@@ -60,6 +62,8 @@ RUN_FIELDS: dict[str, str] = {
 """Scenario paths an experiment may not vary or override, and why."""
 
 MAX_PROBLEMS = 20
+MAX_PROBED_POINTS = 32
+"""Points whose one-day summary is probed for an output the base scenarios lack."""
 
 
 @dataclass
@@ -117,7 +121,10 @@ class Plan:
         data = self.experiment.model_dump(mode="json", by_alias=True)
         design = self.experiment.design
         if isinstance(design, GridDesign):
-            data["design"]["parameters"] = {p: a.expand() for p, a in design.parameters.items()}
+            data["design"]["parameters"] = {
+                p: a.expand() if a.labels is None else {"values": a.expand(), "labels": a.labels}
+                for p, a in design.parameters.items()
+            }
         if isinstance(design, PointsDesign):
             data["design"]["labels"] = [p.label for p in self.points]
         if isinstance(design, ScenariosDesign):
@@ -202,22 +209,29 @@ def load_experiment(path: str | Path, overrides: list[str] | tuple[str, ...] = (
     return _Resolver(path, experiment, origins, fallback).plan()
 
 
-def experiment_from_data(data: dict[str, Any], folder: str | Path = ".") -> Plan:
+def experiment_from_data(
+    data: dict[str, Any],
+    folder: str | Path = ".",
+    origins: dict[Key, Origin] | None = None,
+) -> Plan:
     """Validate and resolve an experiment given as plain data (e.g. built by ``chansim compare``).
 
     Args:
         data: The experiment's fields, as in a file.
         folder: Folder that relative file names in ``data`` are relative to.
+        origins: Where given fields came from (key tuple → origin, e.g. ``("overrides",
+            "market.consumers")`` → ``--set market.consumers=300``); the rest is located at
+            "<experiment>".
 
     Returns:
         The plan of the sweep.
 
     Raises:
-        ScenarioError: For any problem with the input, each on one line (located at "<data>").
+        ScenarioError: For any problem with the input, each on one line.
     """
     where = Origin("<experiment>")
     source = Path(folder) / "<experiment>"
-    origins: dict[Key, Origin] = {(): where}
+    origins = {(): where, **(origins or {})}
     experiment = validate_model(Experiment, dict(data), origins, where)
     return _Resolver(source, experiment, origins, where).plan()
 
@@ -277,7 +291,7 @@ class _Resolver:
             parameters = list(sample.problem["names"])
         points = self._points(sample, bases, parameters)
         self.check()
-        self._check_measurements(bases)
+        self._check_probed(bases, points)
         self.check()
         resolved = exp.model_copy(
             update={
@@ -340,7 +354,12 @@ class _Resolver:
     def _points(
         self, sample: designs.Sample, bases: list[Scenario], parameters: list[str]
     ) -> list[Point]:
-        """Validate every point on its base scenario; fill in base values of unset parameters."""
+        """Validate every point on its base scenario; fill in base values of unset parameters.
+
+        Wildcard paths (``tiers.*.lead_time_days``) are expanded to one path per list item, on
+        the base with the point's earlier values applied; the point's ``values`` hold the
+        expanded paths, its ``params`` the design's own.
+        """
         design = self.exp.design
         dumps = [b.model_dump(mode="json") for b in bases]
         blamed: set[str] = set()
@@ -348,10 +367,12 @@ class _Resolver:
         points = []
         for i, dp in enumerate(sample.points):
             base = bases[dp.base]
+            values, origin = copy.deepcopy(dp.values), {p: p for p in dp.values}
             try:
-                apply_values(base, dp.values)
+                values, origin = expand_wildcards(dumps[dp.base], dp.values)
+                apply_values(base, copy.deepcopy(values))  # it may change the values it sets
             except ScenarioValueError as exc:
-                culprit = self._culprit(base, dp.values, exc)
+                culprit = self._culprit(base, dumps[dp.base], dp.values, origin, exc)
                 if culprit is not None and culprit[0] not in blamed:
                     blamed.add(culprit[0])
                     key = _parameter_key(design, i, culprit[0])
@@ -366,45 +387,78 @@ class _Resolver:
                 params = {"scenario": dp.label}
             else:
                 params = {p: dp.values.get(p, _get_dotted(dumps[dp.base], p)) for p in parameters}
-            points.append(Point(i, dp.label, dp.values, params, dp.base))
+            points.append(Point(i, dp.label, values, params, dp.base))
         return points
 
     @staticmethod
     def _culprit(
-        base: Scenario, values: dict[str, Any], exc: ScenarioValueError
+        base: Scenario,
+        dump: dict[str, Any],
+        values: dict[str, Any],
+        origin: dict[str, str],
+        exc: ScenarioValueError,
     ) -> tuple[str, str] | None:
-        """The one parameter whose value alone is invalid, and the message; None if none is."""
-        if exc.path in values:
-            return exc.path, exc.detail
+        """The one parameter whose value alone is invalid, and the message; None if none is.
+
+        ``values`` are the design's (wildcards not expanded), ``origin`` maps expanded paths
+        to the design's.
+        """
+        if exc.path in origin:
+            return origin[exc.path], exc.detail
         for path, value in values.items():
             try:
-                apply_values(base, {path: value})
+                apply_values(base, expand_wildcards(dump, {path: value})[0])  # copies
             except ScenarioValueError as single:
                 detail = single.detail if single.path in (path, "") else str(single)
                 return path, detail
         return None
 
-    def _check_measurements(self, bases: list[Scenario]) -> None:
-        from sim.experiments.runner import probe_measurements
+    def _check_probed(self, bases: list[Scenario], points: list[Point]) -> None:
+        """Measurement names (kept, stop) and outputs, checked on one-day runs of small copies.
+
+        An output missing from the base scenarios' summaries is looked for in the summaries of
+        up to :data:`MAX_PROBED_POINTS` points (e.g. a bullwhip ratio of a tier only some
+        points have).
+        """
+        from sim.experiments.runner import probe
 
         wanted: list[tuple[Key, str]] = []
         if self.exp.measurements is not None:
             wanted += [(("measurements", i), m) for i, m in enumerate(self.exp.measurements)]
         if self.exp.stop is not None:
             wanted.append((("stop", "measurement"), self.exp.stop.measurement))
-        if not wanted:
+        outputs = [(("outputs", i), o) for i, o in enumerate(self.exp.outputs or [])]
+        if not wanted and not outputs:
             return
-        known: set[str] = set()
+        measured: set[str] = set()
+        keys: set[str] = set()
         for base in bases:
-            names = probe_measurements(base)
-            if names is None:
-                return  # cannot tell before running; the runs will report unknown names
-            known.update(names)
+            probed = probe(base)
+            if probed is None:
+                return  # cannot tell before running; the runs (and the report) will tell
+            measured.update(probed[0])
+            keys.update(probed[1])
+        if any(o not in keys for _, o in outputs):
+            seen: set[str] = set()
+            for point in points:
+                if len(seen) >= MAX_PROBED_POINTS or all(o in keys for _, o in outputs):
+                    break
+                text = json.dumps(point.values, sort_keys=True)
+                if not point.values or text in seen:
+                    continue
+                seen.add(text)
+                probed = probe(apply_values(bases[point.base], copy.deepcopy(point.values)))
+                if probed is not None:
+                    keys.update(probed[1])
         for key, name in wanted:
-            if name not in known:
-                close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                self.problem(key, f"unknown measurement {name!r}{hint}")
+            if name not in measured:
+                self.problem(key, f"unknown measurement {name!r}{_close(name, measured)}")
+        for key, name in outputs:
+            if name not in keys:
+                self.problem(
+                    key,
+                    f"unknown output {name!r}: not a summary key of these runs{_close(name, keys)}",
+                )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -441,10 +495,20 @@ def _hint(design: Any, path: str, message: str) -> str:
     return ""
 
 
+def _close(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _get_dotted(data: Any, path: str) -> Any:
-    """The value at a dotted path of plain data (list items by index); None if absent."""
+    """The value at a dotted path of plain data (list items by index, ``*`` for all items, a
+    list); None if absent."""
     node = data
-    for part in path.split("."):
+    parts = path.split(".")
+    for k, part in enumerate(parts):
+        if part == "*" and isinstance(node, list):
+            rest = ".".join(parts[k + 1 :])
+            return [_get_dotted(item, rest) if rest else item for item in node]
         if isinstance(node, dict):
             node = node.get(part)
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -452,6 +516,72 @@ def _get_dotted(data: Any, path: str) -> Any:
         else:
             return None
     return node
+
+
+WILDCARD = "*"
+
+
+def expand_wildcards(
+    data: dict[str, Any], values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Replace each ``*`` of a dotted path by every index of the list it stands for.
+
+    The lists are those of ``data`` (a scenario as plain data) after the earlier values of
+    ``values`` are applied, so ``{"tiers": [a, b], "tiers.*.lead_time_days": 3}`` sets the lead
+    time of the two new tiers.
+
+    Args:
+        data: The base scenario as plain data (not changed).
+        values: Dotted path → value, in the order they are applied.
+
+    Returns:
+        The values with concrete paths (in order, copies), and each concrete path's design
+        path.
+
+    Raises:
+        ScenarioValueError: If a ``*`` does not stand for a list, or a path cannot be set.
+    """
+    if not any(WILDCARD in path.split(".") for path in values):
+        return copy.deepcopy(values), {path: path for path in values}
+    work = copy.deepcopy(data)
+    out: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for path, value in values.items():
+        for concrete in _concrete_paths(work, path):
+            try:
+                set_dotted(work, concrete, copy.deepcopy(value))
+            except (KeyError, IndexError, TypeError) as exc:
+                raise ScenarioValueError(path, exc.args[0]) from None
+            out[concrete] = copy.deepcopy(value)
+            origin[concrete] = path
+    return out, origin
+
+
+def _concrete_paths(data: Any, path: str) -> list[str]:
+    """The dotted paths a path with wildcards stands for in ``data``."""
+    paths = [""]
+    nodes = [data]
+    for part in path.split("."):
+        next_paths, next_nodes = [], []
+        for prefix, node in zip(paths, nodes, strict=True):
+            join = f"{prefix}.{{}}" if prefix else "{}"
+            if part == WILDCARD:
+                if not isinstance(node, list):
+                    raise ScenarioValueError(
+                        path, f"* stands for the items of a list, but {prefix or path} is not one"
+                    )
+                next_paths += [join.format(i) for i in range(len(node))]
+                next_nodes += list(node)
+            else:
+                next_paths.append(join.format(part))
+                if isinstance(node, dict):
+                    next_nodes.append(node.get(part))
+                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                    next_nodes.append(node[int(part)])
+                else:
+                    next_nodes.append(None)
+        paths, nodes = next_paths, next_nodes
+    return paths
 
 
 def _absolute_files(design: Any, files: list[Path]) -> Any:

@@ -13,6 +13,7 @@ the sweep starts (workers read their own environment, inherited when they start)
 
 from __future__ import annotations
 
+import copy
 import numbers
 import os
 import socket
@@ -86,7 +87,8 @@ def execute(task: dict[str, Any]) -> dict[str, Any]:
 def run_scenario(task: dict[str, Any]) -> Scenario:
     """The run's scenario: the base with the point's values and the run's seed, validated."""
     base = Scenario.model_validate(task["scenario"])
-    return apply_values(base, {**task["values"], "seed": task["seed"]})
+    values = copy.deepcopy(task["values"])  # apply_values may change a list it sets
+    return apply_values(base, {**values, "seed": task["seed"]})
 
 
 def simulate(scenario: Scenario, task: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +187,25 @@ def probe_measurements(scenario: Scenario) -> list[str] | None:
 
     Returns None when no small copy can be built (the runs themselves will tell).
     """
+    probed = probe(scenario)
+    return None if probed is None else probed[0]
+
+
+def probe(scenario: Scenario) -> tuple[list[str], list[str]] | None:
+    """Measurement names and summary keys of a one-day run of a small copy of a scenario.
+
+    The small copy has at most 300 consumers (an edge-list graph is used as it is, up to 5,000
+    consumers). The summary keys are those of ``summary.csv``: flattened ``a.b.c`` names of
+    numbers, booleans and values that can be missing (None, e.g. a pyramid's collapse day),
+    without the excluded entries and the run's seed (a leading column of its own), plus
+    ``days_simulated`` and ``stopped_early``.
+
+    Returns:
+        ``(measurements, summary_keys)``, or None when no small copy can be built or run (the
+        runs themselves will tell).
+    """
     from sim.model import ChannelModel
+    from sim.results import summarize
 
     try:
         small = scenario
@@ -197,6 +217,25 @@ def probe_measurements(scenario: Scenario) -> list[str] | None:
             return None
         model = ChannelModel(small)
         model.run_for(1)
-        return list(model.measures)
+        summary = summarize(model, {})
     except Exception:
         return None
+    keys = [k for k in summary_keys(summary) if k != "seed"]
+    return list(model.measures), [*keys, "days_simulated", "stopped_early"]
+
+
+def summary_keys(summary: dict[str, Any]) -> list[str]:
+    """Flattened names of a summary's entries that :func:`flatten_summary` keeps or that may
+    hold a number in another run (None), in order."""
+    out: list[str] = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(value, name + ".")
+            elif value is None or isinstance(value, bool | np.bool_ | numbers.Real):
+                out.append(name)
+
+    walk({k: v for k, v in summary.items() if k not in EXCLUDED_SUMMARY_KEYS}, "")
+    return out

@@ -13,8 +13,10 @@ values fit, is checked by applying the values to the base scenario.
 Designs (key ``type``):
 
 ``grid``
-    ``parameters: {path: [v1, v2, ...] | {from, to, steps} | {from, to, step}}``: the full
-    factorial; the first parameter varies slowest, the last fastest (nested loops in file order).
+    ``parameters: {path: [v1, v2, ...] | {values, labels} | {from, to, steps} | {from, to, step}}``:
+    the full factorial; the first parameter varies slowest, the last fastest (nested loops in file
+    order). A value may be a whole list (e.g. ``channels.b2b2c.tiers``), and ``labels`` name the
+    values in point labels and figures.
 ``points``
     ``points: [{path: value, ...}, ...]`` hand-picked combinations, optional ``labels``.
 ``oat``
@@ -33,6 +35,15 @@ Designs (key ``type``):
     experiment file), one point each, labelled with the scenario names; ``base`` is not used.
 
 An experiment without a ``design`` runs the base scenario alone (one point).
+
+Parameter paths are dotted scenario paths (list items by index, ``channels.b2b2c.tiers.0.markup``);
+``*`` stands for every item of a list, so ``channels.b2b2c.tiers.*.lead_time_days`` sets the lead
+time of every tier. A point's values are applied in file order: a whole list first, then a path
+into its items.
+
+``outputs`` names the summary keys the report centres on (``summary.csv`` columns such as
+``manufacturer.profit`` or ``channels.b2c2c.units``; the first is the main KPI); they are checked
+against the summary of a one-day run of a small copy of the base scenario.
 """
 
 from __future__ import annotations
@@ -103,6 +114,9 @@ class GridAxis(Strict):
     step: Annotated[Number, Field(gt=0)] | None = Field(
         None, description="Spacing of the values from `from` up to `to`."
     )
+    labels: Annotated[list[str], Field(min_length=1)] | None = Field(
+        None, description="Names of the listed values, in order (for point labels and figures)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -115,7 +129,16 @@ class GridAxis(Strict):
         if self.values is not None:
             if any(v is not None for v in (*ranged, self.steps, self.step)):
                 raise ValueError("give either a list of values or from/to, not both")
+            if self.labels is not None and len(self.labels) != len(self.values):
+                raise ValueError(
+                    f"labels has {len(self.labels)} items but values has {len(self.values)}"
+                )
+            if self.labels is not None and len(set(self.labels)) != len(self.labels):
+                dup = next(x for x in self.labels if self.labels.count(x) > 1)
+                raise ValueError(f"labels must be unique; {dup!r} appears twice")
             return self
+        if self.labels is not None:
+            raise ValueError("labels name a list of values; give values with them")
         if self.from_ is None or self.to is None or (self.steps is None) == (self.step is None):
             raise ValueError("give a list of values, or from and to with steps or step")
         if self.to < self.from_:
@@ -316,7 +339,22 @@ class Experiment(Strict):
         None, description="Timeseries columns to keep (default: all)."
     )
     stop: Stop | None = Field(None, description="Optional early stop of each run.")
+    outputs: Annotated[list[str], NonEmpty] | None = Field(
+        None,
+        description="Summary keys the report centres on, e.g. manufacturer.profit, "
+        "channels.b2c2c.units (the first is the main KPI). Default: the maker's profit, units "
+        "by enabled channel, identified customers, the top-20 % stores' share, and the spam "
+        "and pyramid measures when present.",
+    )
     design: Design | None = Field(None, description="The points to run (default: the base).")
+
+    @field_validator("outputs")
+    @classmethod
+    def _unique_outputs(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            dup = next(x for x in value if value.count(x) > 1)
+            raise ValueError(f"{dup!r} appears twice")
+        return value
 
     @model_validator(mode="after")
     def _base_given(self) -> Experiment:

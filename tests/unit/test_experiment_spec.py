@@ -522,3 +522,108 @@ def test_overriding_a_field_of_the_default_graph_keeps_its_type(here: Path) -> N
         load_scenario("base.yaml", ["graph.k=4"])
     assert len(info.value.problems) == 1
     assert str(info.value.problems[0]).startswith("--set graph.k=4: graph.k: unknown key")
+
+
+# --------------------------------------------------------------------------- outputs, labels, *
+
+TIER_LISTS = """\
+design:
+  type: grid
+  parameters:
+    channels.b2b2c.tiers:
+      values:
+        - [{name: retailer, markup: 0.2}]
+        - [{name: national, markup: 0.05}, {name: wholesaler, markup: 0.05},
+           {name: retailer, markup: 0.2}]
+      labels: [one tier, three tiers]
+    channels.b2b2c.tiers.*.lead_time_days: [1, 6]
+"""
+
+
+def test_outputs_are_checked_against_a_runs_summary(here: Path) -> None:
+    """Outputs are summary keys; a key only some points produce (a tier's bullwhip ratio) is
+    found by probing the points; unknown and repeated keys are located one-liners."""
+    plan = experiment("outputs: [manufacturer.profit, channels.b2c2c.units]\n")
+    assert plan.experiment.outputs == ["manufacturer.profit", "channels.b2c2c.units"]
+    assert plan.resolved()["outputs"] == ["manufacturer.profit", "channels.b2c2c.units"]
+    plan = experiment("outputs: [bullwhip_variance_ratio.wholesaler]\n" + TIER_LISTS)
+    assert plan.experiment.outputs == ["bullwhip_variance_ratio.wholesaler"]
+    assert problems("outputs: [manufacturer.proft, days_simulated]\n") == [
+        "exp.yaml:2: outputs.0: unknown output 'manufacturer.proft': not a summary key of these "
+        "runs (did you mean 'manufacturer.profit'?)"
+    ]
+    assert problems("outputs: [pyramid.collapse_day]\n") == [
+        "exp.yaml:2: outputs.0: unknown output 'pyramid.collapse_day': not a summary key of "
+        "these runs"
+    ]
+    assert problems("outputs: [manufacturer.profit, manufacturer.profit]\n") == [
+        "exp.yaml:2: outputs: 'manufacturer.profit' appears twice"
+    ]
+    assert problems("outputs: []\n")[0].startswith("exp.yaml:2: outputs: ")
+
+
+def test_grid_values_can_be_whole_lists_with_labels_and_wildcards(here: Path) -> None:
+    """Whole tier lists with labels × the lead time of every tier (``*``): labels name the
+    values, the wildcard expands to the tiers of each point, the lists stay as given."""
+    plan = experiment(TIER_LISTS)
+    assert [p.label for p in plan.points] == [
+        "tiers=one tier, lead_time_days=1",
+        "tiers=one tier, lead_time_days=6",
+        "tiers=three tiers, lead_time_days=1",
+        "tiers=three tiers, lead_time_days=6",
+    ]
+    assert plan.parameters == ["channels.b2b2c.tiers", "channels.b2b2c.tiers.*.lead_time_days"]
+    assert list(plan.points[3].values) == [
+        "channels.b2b2c.tiers",
+        *(f"channels.b2b2c.tiers.{i}.lead_time_days" for i in range(3)),
+    ]
+    assert plan.points[3].params["channels.b2b2c.tiers.*.lead_time_days"] == 6
+    assert plan.problem["level_labels"] == {"channels.b2b2c.tiers": ["one tier", "three tiers"]}
+    first = plan.problem["levels"]["channels.b2b2c.tiers"][0]
+    assert first == [{"name": "retailer", "markup": 0.2}]
+    from sim.experiments.runner import run_scenario
+
+    sha = plan.sha256
+    scenarios = [run_scenario(task) for task in plan.tasks()]
+    assert [[t.lead_time_days for t in s.channels.b2b2c.tiers] for s in scenarios] == [
+        [1],
+        [6],
+        [1, 1, 1],
+        [6, 6, 6],
+    ]
+    assert plan.sha256 == sha  # applying the values changed none of them
+    Path("sub").mkdir()
+    again = load_experiment(write(yaml.safe_dump(plan.resolved()), "sub/exp.yaml"))
+    assert again.sha256 == sha and [p.label for p in again.points] == [p.label for p in plan.points]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "design:\n  type: grid\n  parameters:\n"
+            "    channels.b2c.price: {values: [800, 900], labels: [low]}\n",
+            "exp.yaml:5: design.parameters.channels.b2c.price: labels has 1 items but values has 2",
+        ),
+        (
+            "design:\n  type: grid\n  parameters:\n"
+            "    channels.b2c.price: {from: 800, to: 900, steps: 2, labels: [a, b]}\n",
+            "exp.yaml:5: design.parameters.channels.b2c.price: labels name a list of values; "
+            "give values with them",
+        ),
+        (
+            "design:\n  type: grid\n  parameters:\n    channels.b2c.*: [800]\n",
+            "exp.yaml:5: design.parameters.channels.b2c.*: * stands for the items of a list, but "
+            "channels.b2c is not one",
+        ),
+        (
+            "design:\n  type: grid\n  parameters:\n"
+            "    channels.b2b2c.tiers.*.lead_time_days: [2, 400]\n",
+            "exp.yaml:5: design.parameters.channels.b2b2c.tiers.*.lead_time_days: must be "
+            "between 1 and 365 (got 400)",
+        ),
+    ],
+    ids=["labels-count", "labels-without-values", "wildcard-not-a-list", "wildcard-bad-value"],
+)
+def test_labels_and_wildcard_errors(here: Path, body: str, expected: str) -> None:
+    assert problems(body) == [expected]
