@@ -1,4 +1,4 @@
-"""Command line: ``chansim run``, ``chansim validate`` and ``chansim sweep``.
+"""Command line: ``chansim run``, ``validate``, ``sweep``, ``report`` and ``compare``.
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
 results folder); 1 only for bugs.
@@ -77,6 +77,51 @@ def build_parser() -> argparse.ArgumentParser:
         help="change a field of the experiment file, e.g. replications=2 (VALUE is YAML)",
     )
     sweep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    report = sub.add_parser("report", help="(re)write the report of a sweep's results folder")
+    report.add_argument("folder", type=Path, help="results folder of chansim sweep or compare")
+
+    compare = sub.add_parser(
+        "compare", help="run scenarios side by side with replications and compare their KPIs"
+    )
+    compare.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
+    compare.add_argument(
+        "--replications",
+        type=_positive_int,
+        default=5,
+        metavar="R",
+        help="runs per scenario, each with its own seed (default: 5)",
+    )
+    compare.add_argument("--days", type=_positive_int, metavar="N", help="days to simulate")
+    compare.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of every scenario by dotted path (VALUE is YAML); repeatable",
+    )
+    compare.add_argument(
+        "--seed", type=_natural_int, default=0, metavar="ROOT", help="root seed (default: 0)"
+    )
+    compare.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    compare.add_argument(
+        "--dask",
+        metavar="ADDRESS|local",
+        help="run on a Dask cluster: a scheduler address, or 'local' to start one here",
+    )
+    compare.add_argument(
+        "--out", type=Path, help="results folder (default: results/compare-<names>)"
+    )
+    compare.add_argument(
+        "--resume", action="store_true", help="continue an interrupted comparison in its folder"
+    )
+    compare.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -90,6 +135,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _natural_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``chansim`` console script."""
     try:
@@ -98,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "compare":
+            return _compare(args)
         return _run(args)
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -193,13 +252,92 @@ def _sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"results: {out}")
+    print(f"report: {out / 'report' / 'report.md'}")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim.experiments.report import ReportError, is_results_folder, write_report
+    from sim.experiments.store import consolidate
+
+    folder: Path = args.folder
+    try:
+        if folder.is_dir() and is_results_folder(folder):
+            consolidate(folder)  # the tables from the run files (an interrupted sweep has none)
+        path = write_report(folder)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"report: {path}")
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from sim.experiments.compare import compare_plan, comparison_table, text_table
+    from sim.experiments.executors import ExecutorError
+    from sim.experiments.report import load_results
+    from sim.experiments.sweep import SweepError, run_sweep
+
+    if len(args.scenarios) < 2:
+        raise UsageError("chansim compare: give at least two scenario files")
+    plan = compare_plan(
+        list(args.scenarios),
+        replications=args.replications,
+        days=args.days,
+        overrides=args.overrides,
+        seed=args.seed,
+    )
+    out = args.out if args.out is not None else Path("results") / plan.name
+    try:
+        result = run_sweep(
+            plan,
+            out,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=not args.no_progress,
+            log=lambda message: print(message, file=sys.stderr),
+        )
+    except (SweepError, ExecutorError) as exc:
+        raise UsageError(str(exc)) from None
+    resume = _resume_command(args, out)
+    if result.interrupted:
+        print(
+            f"interrupted: {result.done} of {result.runs} runs done and kept in {out}; "
+            f"continue with: {resume}",
+            file=sys.stderr,
+        )
+        return 130
+    data = load_results(out)
+    if len(data.done):
+        print(text_table(data, comparison_table(data)))
+        print()
+    print(
+        f"{len(plan.points)} scenarios × {plan.replications} replications: {result.done} done, "
+        f"{result.failed} failed; {result.executed} run in {result.seconds:.1f} s"
+    )
+    if result.failed:
+        print(
+            f"{result.failed} runs failed (errors in {out / 'status.csv'}); "
+            f"retry them with: {resume}",
+            file=sys.stderr,
+        )
+    print(f"results: {out}")
+    print(f"report: {out / 'report' / 'report.md'}")
     return EXIT_OK
 
 
 def _resume_command(args: argparse.Namespace, out: Path) -> str:
     import shlex
 
-    parts = ["chansim", "sweep", str(args.experiment)]
+    if args.command == "compare":
+        parts = ["chansim", "compare", *map(str, args.scenarios)]
+        parts += ["--replications", str(args.replications)]
+        if args.days is not None:
+            parts += ["--days", str(args.days)]
+        if args.seed:
+            parts += ["--seed", str(args.seed)]
+    else:
+        parts = ["chansim", "sweep", str(args.experiment)]
     for text in args.overrides:
         parts += ["--set", text]
     if args.workers is not None:

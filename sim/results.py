@@ -34,6 +34,7 @@ from sim.measures import gini, top_share
 from sim.microstores import STORE_KINDS
 from sim.model import ChannelModel
 from sim.scenario import CHANNELS, Scenario
+from sim.supply_chain import tier_prices
 
 
 def package_versions() -> dict[str, str]:
@@ -171,6 +172,8 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             entry["units_sold_to_distributors"] = maker_units
             entry["distributor_margin"] = float(frame["distributor_margin"].sum())
             entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units
+            _, sell = tier_prices(p.channels.b2b2c.wholesale_price, p.channels.b2b2c.tiers)
+            entry["shelf_price"] = float(sell[-1])
         elif ch == "b2c":
             entry["logistics_cost"] = flows["logistics_b2c"]
             entry["advertising_cost"] = flows["advertising"]
@@ -199,6 +202,8 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         for name in model.supply.names:
             orders = frame[f"orders_{name}"].to_numpy(dtype=float)[warmup:]
             bullwhip[name] = float(np.var(orders) / base) if base > 0 else float("nan")
+    if bullwhip:
+        channels["b2b2c"]["bullwhip_at_maker"] = bullwhip[model.supply.names[0]]
     last = frame.iloc[-1]
     return {
         "scenario": p.name,

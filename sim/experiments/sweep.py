@@ -3,8 +3,8 @@
 :func:`run_sweep` takes a :class:`~sim.experiments.plan.Plan`, skips the runs a resumed folder
 already holds, submits the rest to an evaluator (:mod:`sim.experiments.executors`) with a
 bounded number in flight, and records each result the moment it completes
-(:mod:`sim.experiments.store`). At the end it writes the consolidated tables, the metadata and,
-if :func:`sim.experiments.report.write_report` exists, the report.
+(:mod:`sim.experiments.store`). At the end it writes the consolidated tables, the metadata and
+the report (:func:`sim.experiments.report.write_report`).
 
 Ctrl-C stops submitting, cancels queued runs, stops running ones, keeps every finished run and
 returns with ``interrupted`` set; ``chansim sweep ... --resume`` continues where it stopped, and
@@ -15,8 +15,6 @@ done, and each run only on its seed).
 from __future__ import annotations
 
 import concurrent.futures as cf
-import importlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -216,7 +214,7 @@ def run_sweep(
         resume: Continue a folder started by the same experiment (skip done runs, retry
             failed ones).
         progress: Show a progress bar on stderr (when it is a terminal).
-        report: Call ``sim.experiments.report.write_report(folder)`` at the end, if it exists.
+        report: Write the report (``folder/report/``) at the end.
         on_result: Called with each result after it is stored (e.g. for tests).
         log: Called with one-line messages for the user.
 
@@ -265,7 +263,9 @@ def run_sweep(
         )
         atomic_write(out / METADATA_FILE, _json(_metadata(plan, evaluator, previous, session)))
     if report and not interrupted:
-        write_report_if_available(out)
+        from sim.experiments.report import write_report
+
+        write_report(out)
     return SweepResult(
         folder=out,
         runs=plan.n_runs,
@@ -388,23 +388,3 @@ def _failed(task: dict[str, Any], error: str) -> dict[str, Any]:
         pid=None,
     )
     return result
-
-
-def write_report_if_available(folder: Path) -> bool:
-    """Call ``sim.experiments.report.write_report(folder)`` if that function exists.
-
-    Returns:
-        Whether a report was written.
-    """
-    try:
-        spec = importlib.util.find_spec("sim.experiments.report")
-    except (ImportError, ValueError):
-        return False
-    if spec is None:
-        return False
-    module = importlib.import_module("sim.experiments.report")
-    write_report = getattr(module, "write_report", None)
-    if not callable(write_report):
-        return False
-    write_report(Path(folder))
-    return True

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -100,11 +99,14 @@ def test_cli_sweep_writes_the_documented_folder(
     assert out == (
         "exp: 8 runs (4 points × 2 replications): 8 done, 0 failed; 8 run in "
         f"{out.split(' run in ')[1].split(' s')[0]} s\nresults: results/exp\n"
+        "report: results/exp/report/report.md\n"
     )
     assert err == ""
     folder = tmp_path / "results" / "exp"
     parquet = {"timeseries.parquet", "summary.parquet"} if _has_pyarrow() else set()
-    assert listing(folder) == {
+    files = listing(folder)
+    assert "report/report.md" in files and "report/point_statistics.csv" in files
+    assert {f for f in files if not f.startswith("report/")} == {
         "experiment.yaml",
         "base_scenario.yaml",
         "points.csv",
@@ -212,20 +214,23 @@ def test_consolidation_is_idempotent(reference: Path, tmp_path: Path) -> None:
     assert tables(copy) == tables(reference)
 
 
-def test_the_report_hook_is_called_when_present(
+def test_the_report_is_written_after_the_tables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """sim.experiments.report.write_report(folder) runs after the tables are written."""
-    import importlib.machinery
+    """write_report(folder) runs once, after the tables are written, unless report=False."""
+    from sim.experiments import report
 
     calls: list[tuple[Path, bool]] = []
-    module = types.ModuleType("sim.experiments.report")
-    module.__spec__ = importlib.machinery.ModuleSpec("sim.experiments.report", None)
-    module.write_report = lambda folder: calls.append((folder, (folder / "summary.csv").exists()))
-    monkeypatch.setitem(sys.modules, "sim.experiments.report", module)
+    monkeypatch.setattr(
+        report,
+        "write_report",
+        lambda folder: calls.append((folder, (folder / "summary.csv").exists())),
+    )
     plan = load_experiment(make_experiment(tmp_path), ["replications=1"])
     run_sweep(plan, tmp_path / "out", workers=1, progress=False)
     assert calls == [(tmp_path / "out", True)]
+    run_sweep(plan, tmp_path / "again", workers=1, progress=False, report=False)
+    assert len(calls) == 1
 
 
 # --------------------------------------------------------------------------- executors
