@@ -3,21 +3,24 @@
 Usage (from the repository root)::
 
     python benchmarks/bench_sweep.py [--runs 200] [--consumers 10000] [--days 365]
-                                     [--workers N] [--modes serial pool dask] [--no-write]
+                                     [--workers N] [--modes serial pool dask] [--repeats N]
+                                     [--no-write]
 
-The same sweep is run once per executor, each into a fresh results folder under a temporary
-directory: the three-channel scenario at ``--consumers`` consumers for ``--days`` days, a grid of
+The same sweep is run ``--repeats`` times per executor (every other repeat with the executors in
+reverse order, so a slow spell of the machine does not fall on one of them only), each into a
+fresh results folder under a temporary directory: the three-channel scenario at ``--consumers`` consumers for ``--days`` days, a grid of
 ten micro-store rebate rates (0.01 … 0.10) with ``runs / 10`` replications each, measurements kept
 every 7 days (the default of the shipped experiments), no report at the end. Each mode is timed
 with ``time.perf_counter`` around :func:`sim.experiments.sweep.run_sweep`, which includes starting
 and stopping the executor (process pool, or ``LocalCluster`` with one single-threaded worker
 process per core) and writing every run's results to disk.
 
-Printed per mode: wall seconds, runs per minute, speed-up over serial, and the median time of
+Printed per mode: the median wall seconds over the repeats (and each of them), runs per minute, speed-up over serial, and the median time of
 one run inside its worker (from ``status.csv``), which separates a slower worker from
 scheduling overhead. Targets (PASS/FAIL):
 process pool ≥ 1.8× serial; Dask's overhead over the pool (Dask seconds / pool seconds − 1)
-≤ 10 %. The tables of every mode are compared byte for byte with the serial ones (sorted by run,
+≤ 10 %, both from the medians. The tables of every sweep are compared byte for byte with the
+first sweep's (sorted by run,
 as the store writes them), which checks that the executor changes the speed and nothing else.
 
 The Markdown report is printed and written to ``benchmarks/out/sweep-<date>.md`` (git-ignored).
@@ -31,6 +34,7 @@ import csv
 import datetime as dt
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -73,6 +77,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--modes", nargs="+", default=["serial", "pool", "dask"], choices=["serial", "pool", "dask"]
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="sweeps per mode; every other repeat runs the modes in reverse order",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/out/")
     args = parser.parse_args(argv)
@@ -123,18 +133,27 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )
-        seconds: dict[str, float] = {}
-        per_run: dict[str, float] = {}
         same: dict[str, bool] = {}
-        for mode in args.modes:
-            print(f"{mode}: {args.runs} runs …", file=sys.stderr, flush=True)
-            seconds[mode] = time_mode(mode, experiment, root / mode, args.workers)
-            print(f"{mode}: {seconds[mode]:.1f} s", file=sys.stderr, flush=True)
-            per_run[mode] = run_seconds(root / mode)
-            first = root / args.modes[0]
-            same[mode] = all(
-                (first / t).read_bytes() == (root / mode / t).read_bytes() for t in TABLES
-            )
+        walls: dict[str, list[float]] = {m: [] for m in args.modes}
+        runs: dict[str, list[float]] = {m: [] for m in args.modes}
+        first = root / f"{args.modes[0]}-0"
+        for repeat in range(args.repeats):
+            order = args.modes if repeat % 2 == 0 else list(reversed(args.modes))
+            for mode in order:
+                out = root / f"{mode}-{repeat}"
+                print(f"{mode} (repeat {repeat + 1}): {args.runs} runs …", file=sys.stderr)
+                walls[mode].append(time_mode(mode, experiment, out, args.workers))
+                print(f"{mode}: {walls[mode][-1]:.1f} s", file=sys.stderr, flush=True)
+                runs[mode].append(run_seconds(out))
+                if first.exists():
+                    identical = all(
+                        (first / t).read_bytes() == (out / t).read_bytes() for t in TABLES
+                    )
+                    same[mode] = same.get(mode, True) and identical
+                if out != first:
+                    shutil.rmtree(out)
+        seconds = {m: statistics.median(v) for m, v in walls.items()}
+        per_run = {m: statistics.median(v) for m, v in runs.items()}
     base = seconds.get("serial")
     lines += [
         f"# Sweep benchmark {dt.date.today().isoformat()}",
@@ -146,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         f"replications; three_channels at {args.consumers:,} consumers × {args.days} days; "
         f"measurements every 7 days; pool and Dask with {args.workers} workers",
         "",
+        f"Wall seconds: median over {args.repeats} sweep(s) per executor (all of them in "
+        "brackets); every other repeat runs the executors in reverse order.",
+        "",
         "| executor | wall s | runs / min | speed-up vs serial | median s per run in its worker "
         f"| tables identical to {args.modes[0]} |",
         "|---|---:|---:|---:|---:|---|",
@@ -153,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     for mode, s in seconds.items():
         speedup = f"{base / s:.2f}×" if base else "–"
         lines.append(
-            f"| {mode} | {s:.1f} | {args.runs / s * 60:.1f} | {speedup} | {per_run[mode]:.3f} | "
+            f"| {mode} | {s:.1f} ({', '.join(f'{w:.1f}' for w in walls[mode])}) | "
+            f"{args.runs / s * 60:.1f} | {speedup} | {per_run[mode]:.3f} | "
             f"{'yes' if same[mode] else 'NO'} |"
         )
     lines.append("")
