@@ -6,22 +6,22 @@ Usage (from the repository root)::
                                      [--workers N] [--modes serial pool dask] [--repeats N]
                                      [--no-write]
 
-The same sweep is run ``--repeats`` times per executor (every other repeat with the executors in
-reverse order, so a slow spell of the machine does not fall on one of them only), each into a
-fresh results folder under a temporary directory: the three-channel scenario at ``--consumers`` consumers for ``--days`` days, a grid of
-ten micro-store rebate rates (0.01 … 0.10) with ``runs / 10`` replications each, measurements kept
-every 7 days (the default of the shipped experiments), no report at the end. Each mode is timed
-with ``time.perf_counter`` around :func:`sim.experiments.sweep.run_sweep`, which includes starting
+The same sweep is run ``--repeats`` times per executor (every other repeat with the executors
+in reverse order, so a slow spell of the machine does not fall on one of them only), each into a
+fresh results folder under a temporary directory: the three-channel scenario at
+``--consumers`` consumers for ``--days`` days, a grid of ten micro-store rebate rates
+(0.01 … 0.10) with ``runs / 10`` replications each, measurements kept every 7 days (the default
+of the shipped experiments), no report at the end. Each sweep is timed with
+``time.perf_counter`` around :func:`sim.experiments.sweep.run_sweep`, which includes starting
 and stopping the executor (process pool, or ``LocalCluster`` with one single-threaded worker
 process per core) and writing every run's results to disk.
 
-Printed per mode: the median wall seconds over the repeats (and each of them), runs per minute, speed-up over serial, and the median time of
-one run inside its worker (from ``status.csv``), which separates a slower worker from
-scheduling overhead. Targets (PASS/FAIL):
-process pool ≥ 1.8× serial; Dask's overhead over the pool (Dask seconds / pool seconds − 1)
-≤ 10 %, both from the medians. The tables of every sweep are compared byte for byte with the
-first sweep's (sorted by run,
-as the store writes them), which checks that the executor changes the speed and nothing else.
+Printed per mode: the median wall seconds over the repeats (and each of them), runs per minute,
+speed-up over serial, and the median time of one run inside its worker (from ``status.csv``),
+which separates a slower worker from scheduling overhead. Targets (PASS/FAIL): process pool
+≥ 1.8× serial; Dask's overhead over the pool (Dask seconds / pool seconds − 1) ≤ 10 %, both from
+the medians. The tables of every sweep are compared byte for byte with the first sweep's, which
+checks that the executor changes the speed and nothing else.
 
 The Markdown report is printed and written to ``benchmarks/out/sweep-<date>.md`` (git-ignored).
 Exit status 0 if every measured target passed, 1 otherwise.
