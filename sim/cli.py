@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sim.loading import ScenarioError, load_scenario
 from sim.scenario import CHANNELS
+
+if TYPE_CHECKING:
+    from sim.experiments.plan import Plan
+    from sim.experiments.sweep import SweepResult
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -212,48 +217,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.executors import ExecutorError
     from sim.experiments.plan import load_experiment
-    from sim.experiments.sweep import SweepError, run_sweep
 
     plan = load_experiment(args.experiment, args.overrides)
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    out = args.out if args.out is not None else Path("results") / plan.name
-    try:
-        result = run_sweep(
-            plan,
-            out,
-            workers=args.workers,
-            dask=args.dask,
-            resume=args.resume,
-            progress=not args.no_progress,
-            log=lambda message: print(message, file=sys.stderr),
+
+    def headline(result: SweepResult) -> str:
+        return (
+            f"{plan.name}: {result.runs} runs ({len(plan.points)} points × {plan.replications} "
+            f"replications): {result.done} done, {result.failed} failed; "
+            f"{result.executed} run in {result.seconds:.1f} s"
         )
-    except (SweepError, ExecutorError) as exc:
-        raise UsageError(str(exc)) from None
-    resume = _resume_command(args, out)
-    if result.interrupted:
-        print(
-            f"interrupted: {result.done} of {result.runs} runs done and kept in {out}; "
-            f"continue with: {resume}",
-            file=sys.stderr,
-        )
-        return 130
-    print(
-        f"{plan.name}: {result.runs} runs ({len(plan.points)} points × {plan.replications} "
-        f"replications): {result.done} done, {result.failed} failed; "
-        f"{result.executed} run in {result.seconds:.1f} s"
-    )
-    if result.failed:
-        print(
-            f"{result.failed} runs failed (errors in {out / 'status.csv'}); "
-            f"retry them with: {resume}",
-            file=sys.stderr,
-        )
-    print(f"results: {out}")
-    print(f"report: {out / 'report' / 'report.md'}")
-    return EXIT_OK
+
+    return _run_plan(args, plan, headline)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -273,9 +250,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare_plan, comparison_table, text_table
-    from sim.experiments.executors import ExecutorError
     from sim.experiments.report import load_results
-    from sim.experiments.sweep import SweepError, run_sweep
 
     if len(args.scenarios) < 2:
         raise UsageError("chansim compare: give at least two scenario files")
@@ -286,6 +261,23 @@ def _compare(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         seed=args.seed,
     )
+
+    def headline(result: SweepResult) -> str:
+        data = load_results(result.folder)
+        table = f"{text_table(data, comparison_table(data))}\n\n" if len(data.done) else ""
+        return table + (
+            f"{len(plan.points)} scenarios × {plan.replications} replications: {result.done} "
+            f"done, {result.failed} failed; {result.executed} run in {result.seconds:.1f} s"
+        )
+
+    return _run_plan(args, plan, headline)
+
+
+def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepResult], str]) -> int:
+    """Run a sweep or comparison from the command line and say what happened."""
+    from sim.experiments.executors import ExecutorError
+    from sim.experiments.sweep import SweepError, run_sweep
+
     out = args.out if args.out is not None else Path("results") / plan.name
     try:
         result = run_sweep(
@@ -307,14 +299,7 @@ def _compare(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    data = load_results(out)
-    if len(data.done):
-        print(text_table(data, comparison_table(data)))
-        print()
-    print(
-        f"{len(plan.points)} scenarios × {plan.replications} replications: {result.done} done, "
-        f"{result.failed} failed; {result.executed} run in {result.seconds:.1f} s"
-    )
+    print(headline(result))
     if result.failed:
         print(
             f"{result.failed} runs failed (errors in {out / 'status.csv'}); "

@@ -27,6 +27,7 @@ import pandas as pd
 from sim.experiments.report import (
     CHANNEL_NAMES,
     CHANNELS,
+    KEY_MEASUREMENTS,
     PYRAMID_KPIS,
     SPAM_KPIS,
     Figure,
@@ -47,21 +48,7 @@ if TYPE_CHECKING:
 
 DEFAULT_REPLICATIONS = 5
 SMOOTHING_DAYS = 7
-MEASUREMENTS = (
-    "units_b2b2c",
-    "units_b2c",
-    "units_b2c2c",
-    "manufacturer_profit_cumulative",
-    "aware",
-    "adopters",
-    "identified_customers",
-    "active_stores",
-    "mean_trust",
-    "muted_share",
-    "detractors",
-    "participants",
-    "pyramid_stock",
-)
+MEASUREMENTS = KEY_MEASUREMENTS
 """The measurements a comparison keeps (those the scenarios record)."""
 
 

@@ -391,3 +391,10 @@ def test_compare_bad_input_exits_2_in_one_line(tmp_path: Path, capsys) -> None:
     assert main(["compare", str(tmp_path / "a.yaml"), str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml" in capsys.readouterr().err
     assert not (Path("results") / "compare-tiny-tiny").exists()
+
+
+def test_compare_needs_two_scenarios(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a.yaml").write_text(BASE, encoding="utf-8")
+    assert main(["compare", str(tmp_path / "a.yaml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["chansim compare: give at least two scenario files"]
