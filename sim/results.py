@@ -149,6 +149,21 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def align_columns(rows: list[list[str]] | list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as plain-text lines: first column left-aligned, the others right-aligned,
+    a rule of dashes under the first row (the header)."""
+    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if k == 0 else c.rjust(w)
+            for k, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
 def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
     """End-of-run KPIs by channel and overall."""
     frame = model.datacollector.get_model_vars_dataframe()

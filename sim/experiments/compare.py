@@ -247,17 +247,9 @@ def text_table(data: SweepData, table: pd.DataFrame) -> str:
         if reps > 1
         else "one replication (no confidence intervals)"
     )
-    all_rows = [header, *rows]
-    widths = [max(len(r[k]) for r in all_rows) for k in range(len(header))]
-    lines = [
-        "  ".join(
-            c.ljust(w) if k == 0 else c.rjust(w)
-            for k, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in all_rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return f"KPIs by scenario: {title}\n" + "\n".join(lines)
+    from sim.results import align_columns
+
+    return f"KPIs by scenario: {title}\n" + "\n".join(align_columns([header, *rows]))
 
 
 # --------------------------------------------------------------------------- figures
