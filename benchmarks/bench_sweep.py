@@ -17,11 +17,15 @@ and stopping the executor (process pool, or ``LocalCluster`` with one single-thr
 process per core) and writing every run's results to disk.
 
 Printed per mode: the median wall seconds over the repeats (and each of them), runs per minute,
-speed-up over serial, and the median time of one run inside its worker (from ``status.csv``),
-which separates a slower worker from scheduling overhead. Targets (PASS/FAIL): process pool
-≥ 1.8× serial; Dask's overhead over the pool (Dask seconds / pool seconds − 1) ≤ 10 %, both from
-the medians. The tables of every sweep are compared byte for byte with the first sweep's, which
-checks that the executor changes the speed and nothing else.
+speed-up over serial, the median time of one run inside its worker (from ``status.csv``), which
+separates a slower worker from scheduling overhead, and the driver's CPU seconds during the
+sweep (``getrusage``; with ``--dask local`` the driver also hosts the scheduler and the nannies,
+whose CPU time the two workers lose on a 2-core machine), and the share of the machine's CPU
+time stolen by the hypervisor during the sweep (``steal`` in ``/proc/stat``, Linux; a virtual
+machine's noisy neighbours show there). Targets (PASS/FAIL): process pool ≥ 1.8× serial; Dask's
+overhead over the pool (Dask seconds / pool seconds − 1) ≤ 10 %, both from the medians. The
+tables of every sweep are compared byte for byte with the first sweep's, which checks that the
+executor changes the speed and nothing else.
 
 The Markdown report is printed and written to ``benchmarks/out/sweep-<date>.md`` (git-ignored).
 Exit status 0 if every measured target passed, 1 otherwise.
@@ -34,6 +38,7 @@ import csv
 import datetime as dt
 import os
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -91,8 +96,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def time_mode(mode: str, experiment: Path, out: Path, workers: int) -> float:
-    """Run the sweep with one executor; return its wall seconds."""
+def time_mode(
+    mode: str, experiment: Path, out: Path, workers: int
+) -> tuple[float, float, float | None]:
+    """Run the sweep with one executor.
+
+    Returns:
+        Wall seconds, the driver's CPU seconds, and the share of CPU time stolen by the
+        hypervisor meanwhile (None where ``/proc/stat`` is missing).
+    """
     from sim.experiments.plan import load_experiment
     from sim.experiments.sweep import run_sweep
 
@@ -102,12 +114,38 @@ def time_mode(mode: str, experiment: Path, out: Path, workers: int) -> float:
         "pool": {"workers": workers},
         "dask": {"workers": workers, "dask": "local"},
     }[mode]
+    cpu = _driver_cpu()
+    ticks = _cpu_ticks()
     start = time.perf_counter()
     result = run_sweep(plan, out, progress=False, report=False, **kwargs)
     seconds = time.perf_counter() - start
+    cpu = _driver_cpu() - cpu
+    steal = None
+    after = _cpu_ticks()
+    if ticks is not None and after is not None:
+        total = sum(after) - sum(ticks)
+        steal = (after[7] - ticks[7]) / total if total else 0.0
     if result.done != result.runs or result.failed or result.interrupted:
         raise SystemExit(f"{mode}: {result.done} of {result.runs} done, {result.failed} failed")
-    return seconds
+    return seconds, cpu, steal
+
+
+def _cpu_ticks() -> list[int] | None:
+    """The machine's CPU time counters (the ``cpu`` line of ``/proc/stat``), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu" or len(fields) < 9:
+        return None
+    return [int(x) for x in fields[1:11]]
+
+
+def _driver_cpu() -> float:
+    """User plus system CPU seconds of this process (its threads included, children not)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_seconds(folder: Path) -> float:
@@ -136,13 +174,18 @@ def main(argv: list[str] | None = None) -> int:
         same: dict[str, bool] = {}
         walls: dict[str, list[float]] = {m: [] for m in args.modes}
         runs: dict[str, list[float]] = {m: [] for m in args.modes}
+        driver: dict[str, list[float]] = {m: [] for m in args.modes}
+        stolen: dict[str, list[float | None]] = {m: [] for m in args.modes}
         first = root / f"{args.modes[0]}-0"
         for repeat in range(args.repeats):
             order = args.modes if repeat % 2 == 0 else list(reversed(args.modes))
             for mode in order:
                 out = root / f"{mode}-{repeat}"
                 print(f"{mode} (repeat {repeat + 1}): {args.runs} runs …", file=sys.stderr)
-                walls[mode].append(time_mode(mode, experiment, out, args.workers))
+                wall, cpu, steal = time_mode(mode, experiment, out, args.workers)
+                walls[mode].append(wall)
+                driver[mode].append(cpu)
+                stolen[mode].append(steal)
                 print(f"{mode}: {walls[mode][-1]:.1f} s", file=sys.stderr, flush=True)
                 runs[mode].append(run_seconds(out))
                 if first.exists():
@@ -154,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(out)
         seconds = {m: statistics.median(v) for m, v in walls.items()}
         per_run = {m: statistics.median(v) for m, v in runs.items()}
+        driver_cpu = {m: statistics.median(v) for m, v in driver.items()}
     base = seconds.get("serial")
     lines += [
         f"# Sweep benchmark {dt.date.today().isoformat()}",
@@ -169,14 +213,15 @@ def main(argv: list[str] | None = None) -> int:
         "brackets); every other repeat runs the executors in reverse order.",
         "",
         "| executor | wall s | runs / min | speed-up vs serial | median s per run in its worker "
-        f"| tables identical to {args.modes[0]} |",
-        "|---|---:|---:|---:|---:|---|",
+        f"| driver CPU s | CPU stolen % | tables identical to {args.modes[0]} |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for mode, s in seconds.items():
         speedup = f"{base / s:.2f}×" if base else "–"
         lines.append(
             f"| {mode} | {s:.1f} ({', '.join(f'{w:.1f}' for w in walls[mode])}) | "
             f"{args.runs / s * 60:.1f} | {speedup} | {per_run[mode]:.3f} | "
+            f"{driver_cpu[mode]:.1f} | {_percentages(stolen[mode])} | "
             f"{'yes' if same[mode] else 'NO'} |"
         )
     lines.append("")
@@ -205,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         (OUT_DIR / f"sweep-{dt.date.today().isoformat()}.md").write_text(text, encoding="utf-8")
     return 0 if ok else 1
+
+
+def _percentages(shares: list[float | None]) -> str:
+    """Each sweep's share as a percentage, or – when unknown."""
+    if any(s is None for s in shares):
+        return "–"
+    return ", ".join(f"{100 * s:.1f}" for s in shares if s is not None)
 
 
 def _version(name: str) -> str:
