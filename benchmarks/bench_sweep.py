@@ -8,13 +8,15 @@ Usage (from the repository root)::
 
 The same sweep is run ``--repeats`` times per executor (every other repeat with the executors
 in reverse order, so a slow spell of the machine does not fall on one of them only), each into a
-fresh results folder under a temporary directory: the three-channel scenario at
+fresh results folder under a temporary directory and in a fresh Python process (as each
+``chansim sweep`` is; so no sweep inherits a started process-pool fork server, a grown heap or
+imported modules from an earlier one): the three-channel scenario at
 ``--consumers`` consumers for ``--days`` days, a grid of ten micro-store rebate rates
 (0.01 … 0.10) with ``runs / 10`` replications each, measurements kept every 7 days (the default
 of the shipped experiments), no report at the end. Each sweep is timed with
-``time.perf_counter`` around :func:`sim.experiments.sweep.run_sweep`, which includes starting
-and stopping the executor (process pool, or ``LocalCluster`` with one single-threaded worker
-process per core) and writing every run's results to disk.
+``time.perf_counter`` around :func:`sim.experiments.sweep.run_sweep` in that process, which
+includes starting and stopping the executor (process pool, or ``LocalCluster`` with one
+single-threaded worker process per core) and writing every run's results to disk.
 
 Printed per mode: the median wall seconds over the repeats (and each of them), runs per minute,
 speed-up over serial, the median time of one run inside its worker (from ``status.csv``), which
@@ -36,11 +38,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import platform
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,6 +134,30 @@ def time_mode(
     return seconds, cpu, steal
 
 
+def time_in_child(
+    mode: str, experiment: Path, out: Path, workers: int
+) -> tuple[float, float, float | None]:
+    """:func:`time_mode` in a fresh Python process; the same three numbers."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(experiment), str(out), str(workers)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{mode}: the sweep process exited with status {done.returncode}")
+    wall, cpu, steal = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, cpu, steal
+
+
+def _child(argv: list[str]) -> int:
+    """``--child MODE EXPERIMENT OUT WORKERS``: time one sweep, print its numbers as JSON."""
+    mode, experiment, out, workers = argv
+    print(json.dumps(time_mode(mode, Path(experiment), Path(out), int(workers))), flush=True)
+    return 0
+
+
 def _cpu_ticks() -> list[int] | None:
     """The machine's CPU time counters (the ``cpu`` line of ``/proc/stat``), or None."""
     try:
@@ -182,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             for mode in order:
                 out = root / f"{mode}-{repeat}"
                 print(f"{mode} (repeat {repeat + 1}): {args.runs} runs …", file=sys.stderr)
-                wall, cpu, steal = time_mode(mode, experiment, out, args.workers)
+                wall, cpu, steal = time_in_child(mode, experiment, out, args.workers)
                 walls[mode].append(wall)
                 driver[mode].append(cpu)
                 stolen[mode].append(steal)
@@ -210,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         f"measurements every 7 days; pool and Dask with {args.workers} workers",
         "",
         f"Wall seconds: median over {args.repeats} sweep(s) per executor (all of them in "
-        "brackets); every other repeat runs the executors in reverse order.",
+        "brackets), each sweep in a fresh Python process; every other repeat runs the executors "
+        "in reverse order.",
         "",
         "| executor | wall s | runs / min | speed-up vs serial | median s per run in its worker "
         f"| driver CPU s | CPU stolen % | tables identical to {args.modes[0]} |",
@@ -242,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
             f"- {'PASS' if passed else 'FAIL'}: Dask overhead over the pool {overhead:+.1%} "
             f"(target ≤ {DASK_OVERHEAD_TARGET:.0%})"
         )
+        paired = [d / p - 1 for d, p in zip(walls["dask"], walls["pool"], strict=True)]
+        lines.append(
+            "- Dask over the pool within each repeat: " + ", ".join(f"{x:+.1%}" for x in paired)
+        )
     if not all(same.values()):
         lines.append("- FAIL: an executor's tables differ from the first mode's")
     text = "\n".join(lines) + "\n"
@@ -267,4 +300,6 @@ def _version(name: str) -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        sys.exit(_child(sys.argv[2:]))
     sys.exit(main())

@@ -40,6 +40,7 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.admin.tick.limit": "30s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.worker.preload": ["sim.experiments.dask_worker"],
 }
 """Dask settings of ``--dask local``: its workers run like process-pool workers, one long
 simulation at a time, with as little housekeeping beside it as Dask allows.
@@ -51,7 +52,9 @@ consumers); ``None`` leaves a variable unset, so workers inherit the driver's en
 pool workers do (also for the thread counts of numerical libraries). The statistical profiler
 samples every worker thread every 10 ms for a dashboard that ``--dask local`` does not start;
 the event-loop tick, the system monitor and the memory monitor run less often (their defaults,
-20 ms, 500 ms and 100 ms, suit interactive work)."""
+20 ms, 500 ms and 100 ms, suit interactive work). The preload
+(:mod:`sim.experiments.dask_worker`) keeps a known race of Dask's shutdown from printing a
+traceback at the end of a sweep."""
 
 
 class ExecutorError(Exception):

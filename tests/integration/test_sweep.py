@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import logging
 import os
 import signal
 import socket
@@ -250,6 +251,34 @@ def test_executors_reproduce_the_serial_tables(
     assert tables(tmp_path / "out") == tables(reference)
     meta = json.loads((tmp_path / "out" / "metadata.json").read_text())
     assert (meta["executor"], meta["workers"]) == (kind, 2)
+
+
+def test_local_dask_workers_are_set_up_like_pool_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--dask local`` workers: no MALLOC_TRIM_THRESHOLD_ (it slows the model), and the
+    heartbeat-failure message of Dask's shutdown race filtered from their logs."""
+    from sim.experiments import dask_worker
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with executors.open_evaluator(2, "local") as evaluator:
+        submit = evaluator.executor.submit
+        assert submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() is None
+        assert submit(dask_worker.installed).result() is True
+    assert not dask_worker.installed()  # the driver's own logging is untouched
+
+
+def test_heartbeat_failure_filter_drops_only_that_message() -> None:
+    from sim.experiments.dask_worker import HeartbeatFailureFilter
+
+    keep = HeartbeatFailureFilter().filter
+    record = logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, "", None, None)
+    record.msg = "Failed to communicate with scheduler during heartbeat."
+    assert not keep(record)
+    record.msg = "Compute Failed"
+    assert keep(record)
+    record.msg = "Unexpected exception during heartbeat. Closing worker."
+    assert keep(record)
 
 
 # --------------------------------------------------------------------------- resume
