@@ -159,7 +159,10 @@ def _child(argv: list[str]) -> int:
 
 
 def _cpu_ticks() -> list[int] | None:
-    """The machine's CPU time counters (the ``cpu`` line of ``/proc/stat``), or None."""
+    """The machine's CPU time counters user … steal (the ``cpu`` line of ``/proc/stat``), or None.
+
+    The guest counters after them are left out: Linux counts guest time in user time already.
+    """
     try:
         with open("/proc/stat", encoding="ascii") as f:
             fields = f.readline().split()
@@ -167,7 +170,7 @@ def _cpu_ticks() -> list[int] | None:
         return None
     if not fields or fields[0] != "cpu" or len(fields) < 9:
         return None
-    return [int(x) for x in fields[1:11]]
+    return [int(x) for x in fields[1:9]]
 
 
 def _driver_cpu() -> float:
