@@ -165,7 +165,7 @@ def core_worker(n: int, days: int, scenario_path: str = SCENARIO) -> dict[str, A
         "n_edges": graph.n_edges,
         "aware": int(model.consumers.aware.sum()),
         "adopted": int(model.consumers.adopted.sum()),
-        "units_sold": int(model.units_sold_total),
+        "units_sold": int(model.market.units_sold_total),
         "agents": len(model.stores) if model.pyramid is not None else 0,
     }
 
@@ -256,7 +256,7 @@ def vectorised_wom_day(
 
     Adoption = awareness, so ``aware`` is both the adopted column and the awareness flags
     (updated in place); no forgetting, no other awareness sources. ``sums`` is the model's
-    :class:`sim.social.FriendSums`, updated with the day's new adopters as the model does.
+    :class:`sim.friendships.FriendSums`, updated with the day's new adopters as the model does.
     """
     from sim.diffusion import awareness_step
 
@@ -278,7 +278,7 @@ def agents_worker(n: int, days: int, seed: int, initial_share: float) -> dict[st
         Per-day wall seconds of both versions, build times, counts and checks.
     """
     from sim import graph as graphs
-    from sim.social import FriendSums
+    from sim.friendships import FriendSums
 
     kind, params = WOM_GRAPH
     t0 = time.perf_counter()

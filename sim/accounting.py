@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 MAKER = "manufacturer"
 CONSUMERS = "consumers"
@@ -59,3 +60,69 @@ class Ledger:
     def scale(self) -> float:
         """Total absolute money moved, for a relative tolerance on :meth:`imbalance`."""
         return math.fsum(abs(v) for v in self.flows_total.values())
+
+
+@dataclass(frozen=True)
+class DayAccounts:
+    """The maker's accrual P&L for one day (money from the ledger's flows of the day)."""
+
+    maker_revenue: dict[str, float]
+    cost_of_goods_sold: float
+    cost_logistics: float
+    cost_advertising: float
+    cost_rebates: float
+    cost_buybacks: float
+    profit: float
+    profit_cumulative: float
+
+
+class ProfitAndLoss:
+    """The maker's accrual profit, accumulated day by day from the ledger.
+
+    Profit of a day = maker revenues (B2B2C wholesale, B2C sales, B2C2C sales or sales to a
+    pyramid's top level plus its entry fees) − cost of goods sold (``unit_cost`` × units that
+    left the maker's stock, less units bought back) − logistics − advertising − rebates −
+    buy-backs. The running sum starts from the day-0 sell-in to the distributors.
+    """
+
+    def __init__(self, opening_profit: float) -> None:
+        self.cumulative = opening_profit
+        self.today: DayAccounts | None = None
+
+    def close_day(
+        self,
+        flows: dict[str, float],
+        units_from_maker: int,
+        units_returned: int,
+        unit_cost: float,
+    ) -> DayAccounts:
+        """Book today's P&L from today's flows; returns it (also kept as ``today``)."""
+        revenue = {
+            "b2b2c": flows["wholesale"],
+            "b2c": flows["revenue_b2c"],
+            "b2c2c": flows["revenue_b2c2c"] + flows["entry_fees"],
+        }
+        cogs = (units_from_maker - units_returned) * unit_cost
+        logistics = flows["logistics_b2c"] + flows["logistics_b2c2c"]
+        profit = (
+            revenue["b2b2c"]
+            + revenue["b2c"]
+            + revenue["b2c2c"]
+            - cogs
+            - logistics
+            - flows["advertising"]
+            - flows["rebates"]
+            - flows["buyback"]
+        )
+        self.cumulative += profit
+        self.today = DayAccounts(
+            maker_revenue=revenue,
+            cost_of_goods_sold=cogs,
+            cost_logistics=logistics,
+            cost_advertising=flows["advertising"],
+            cost_rebates=flows["rebates"],
+            cost_buybacks=flows["buyback"],
+            profit=profit,
+            profit_cumulative=self.cumulative,
+        )
+        return self.today

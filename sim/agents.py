@@ -1,45 +1,58 @@
 """Mesa agents for the few rich actors: the manufacturer, distributors and micro-stores.
 
 Distributors and micro-stores can number in the thousands, so their state lives in arrays
-(:class:`sim.supply_chain.StockPoint`, :class:`sim.microstores.StoreBook`) that the daily rules
+(:class:`sim.supply_chain.StockPoint`, :class:`sim.stores.StoreBook`) that the daily rules
 update all at once; each agent is a handle onto its row, readable and inspectable one at a time.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
-from sim.accounting import MAKER
-from sim.microstores import STORE_KINDS
-
-if TYPE_CHECKING:
-    from sim.model import ChannelModel
+from sim.accounting import MAKER, Ledger
+from sim.consumers import ConsumerPopulation
+from sim.market import MarketState
+from sim.stores import STORE_KINDS, StoreBook
+from sim.supply_chain import StockPoint, SupplyChain
 
 
 class Manufacturer(mesa.Agent):
     """The brand owner: production, finished goods, channel policy and accounts."""
 
-    def __init__(self, model: ChannelModel) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        supply: SupplyChain,
+        ledger: Ledger,
+        consumers: ConsumerPopulation,
+        market: MarketState,
+    ) -> None:
         super().__init__(model)
+        self.supply = supply
+        self.ledger = ledger
+        self.consumers = consumers
+        self.market = market
 
     @property
     def inventory(self) -> int:
-        return int(self.model.supply.maker.on_hand[0])
+        return int(self.supply.maker.on_hand[0])
 
     @property
     def in_production(self) -> int:
-        return int(self.model.supply.maker.pipeline.sum())
+        return int(self.supply.maker.pipeline.sum())
 
     @property
     def cash(self) -> float:
-        return self.model.ledger.balances[MAKER]
+        return self.ledger.balances[MAKER]
+
+    @property
+    def list_price(self) -> float:
+        return self.market.params.product.list_price
 
     @property
     def costs(self) -> dict[str, float]:
         """Cumulative cash costs: production paid, logistics, advertising, rebates."""
-        flows = self.model.ledger.flows_total
+        flows = self.ledger.flows_total
         return {
             "production": flows["production"],
             "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
@@ -49,32 +62,45 @@ class Manufacturer(mesa.Agent):
 
     @property
     def identified_customers(self) -> int:
-        return int(self.model.consumers.identified.sum())
+        return int(self.consumers.identified.sum())
 
 
 class Distributor(mesa.Agent):
     """One distributor or retailer of the B2B2C chain (a row of its tier's arrays)."""
 
-    def __init__(self, model: ChannelModel, tier: int, index: int) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        supply: SupplyChain,
+        market: MarketState,
+        tier: int,
+        index: int,
+        upstream: list[list[Distributor]],
+        manufacturer: Manufacturer,
+    ) -> None:
         super().__init__(model)
+        self.supply = supply
+        self.market = market
         self.tier = tier
         self.index = index
+        self._upstream = upstream
+        self._manufacturer = manufacturer
 
     @property
     def tier_name(self) -> str:
-        return self.model.supply.names[self.tier]
+        return self.supply.names[self.tier]
 
     @property
-    def _point(self):
-        return self.model.supply.tiers[self.tier]
+    def _point(self) -> StockPoint:
+        return self.supply.tiers[self.tier]
 
     @property
     def supplier(self) -> Distributor | Manufacturer:
         """The upstream agent this distributor orders from."""
         if self.tier == 0:
-            return self.model.manufacturer
-        up = int(self.model.supply.supplier[self.tier][self.index])
-        return self.model.distributors[self.tier - 1][up]
+            return self._manufacturer
+        up = int(self.supply.supplier[self.tier][self.index])
+        return self._upstream[self.tier - 1][up]
 
     @property
     def inventory(self) -> int:
@@ -95,11 +121,11 @@ class Distributor(mesa.Agent):
 
     @property
     def markup(self) -> float:
-        return self.model.params.channels.b2b2c.tiers[self.tier].markup
+        return self.market.params.channels.b2b2c.tiers[self.tier].markup
 
     @property
     def cash(self) -> float:
-        return float(self.model.distributor_cash[self.tier][self.index])
+        return float(self.supply.cash[self.tier][self.index])
 
     def __repr__(self) -> str:
         return f"Distributor({self.tier_name} #{self.index}, inventory={self.inventory})"
@@ -108,12 +134,16 @@ class Distributor(mesa.Agent):
 class MicroStore(mesa.Agent):
     """A consumer's micro-store (a row of the StoreBook)."""
 
-    def __init__(self, model: ChannelModel, index: int) -> None:
+    def __init__(
+        self, model: mesa.Model, book: StoreBook, index: int, handles: list[MicroStore]
+    ) -> None:
         super().__init__(model)
+        self.book = book
         self.index = index
+        self._handles = handles
 
     def _get(self, column: str):
-        return getattr(self.model.stores, column)[self.index]
+        return getattr(self.book, column)[self.index]
 
     @property
     def owner(self) -> int:
@@ -138,7 +168,7 @@ class MicroStore(mesa.Agent):
     @property
     def upline(self) -> MicroStore | None:
         up = int(self._get("upline"))
-        return None if up < 0 else self.model.store_agents[up]
+        return None if up < 0 else self._handles[up]
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"

@@ -1,4 +1,4 @@
-"""Awareness and word of mouth, Bass-compatible (MODEL.md M1).
+"""Stage 4: awareness and word of mouth, Bass-compatible (M1).
 
 An unaware consumer *i* becomes aware on a day with probability ``1 − exp(−λᵢ)``, with the
 daily hazard
@@ -21,7 +21,19 @@ the direct channel, no forgetting and a fully mixed population, awareness is ado
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from sim.advertising import advertising_awareness_rate
+from sim.consumers import ORDINARY, ConsumerPopulation
+from sim.friendships import Friendships
+from sim.market import MarketState
+from sim.trust import negative_word_of_mouth
+
+if TYPE_CHECKING:
+    from sim.posting import Posts
+    from sim.supply_chain import SupplyChain
 
 
 def hazard_probability(rate: np.ndarray) -> np.ndarray:
@@ -59,3 +71,58 @@ def awareness_step(
     aware[gained] = True
     aware[forgot] = False
     return gained, forgot
+
+
+class AwarenessStage:
+    """Stage 4: awareness from every source, forgetting, and negative word of mouth (M7)."""
+
+    def __init__(
+        self,
+        consumers: ConsumerPopulation,
+        friendships: Friendships,
+        supply: SupplyChain,
+        market: MarketState,
+        rng: np.random.Generator,
+    ) -> None:
+        self.consumers = consumers
+        self.friendships = friendships
+        self.supply = supply
+        self.market = market
+        self.rng = rng
+
+    def run(self, day: int, posts: Posts | None) -> np.ndarray | None:
+        """Apply one day; returns each consumer's exposure to today's posts (None: no posts).
+
+        Exposure is ``Σⱼ τᵢⱼ·vⱼ·kⱼ`` over friends *j* who posted and whom *i* has not muted.
+        With screen-spam dynamics on, detractors are re-derived and spread negative word of
+        mouth before awareness is drawn.
+        """
+        p = self.market.params
+        c = self.consumers
+        sums = self.friendships.sums
+        rate = np.full(c.n, p.diffusion.innovation_rate_per_year / 365.0)
+        if self.market.is_open("b2c"):
+            rate += advertising_awareness_rate(p.channels.b2c.advertising)
+        if self.supply.tiers and self.market.is_open("b2b2c"):
+            stocked = self.supply.tiers[-1].on_hand > 0
+            rate += (p.channels.b2b2c.shelf_awareness_per_year / 365.0) * stocked[c.region]
+        q = p.diffusion.imitation_rate_per_year / 365.0
+        if q > 0:
+            rate += q * sums.share("adopters")
+        exposure = None
+        if posts is not None:
+            hidden = self.friendships.muted if p.spam.enabled else None
+            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden)
+            rate += p.channels.b2c2c.posting.awareness_per_view * exposure
+        if p.spam.enabled:
+            self.friendships.update_detractors(c.attitude, p.spam.detractor_attitude)
+            negative_word_of_mouth(
+                c.attitude, c.baseline_attitude, sums.share("detractors"), p.spam
+            )
+        anchored = c.adopted | (c.segment != ORDINARY)
+        gained, forgot = awareness_step(
+            c.aware, anchored, rate, p.diffusion.forgetting_rate_per_day, self.rng
+        )
+        c.aware_day[gained] = day
+        c.aware_day[forgot] = -1
+        return exposure

@@ -1,17 +1,17 @@
-"""Dated events: shocks and policy changes applied at the start of their day (MODEL.md M9).
+"""Dated events: shocks and policy changes applied at the start of their day (stage 1, M9).
 
-Actions: ``close_channel`` / ``reopen_channel`` (e.g. the 2020 offline shutdown, seed 002),
-``open_to_public`` (micro-stores beyond employees, seed 001), ``competitor_enters`` (the
-outside option gains utility), ``platform_crackdown`` (posts above a rate are throttled, heavy
-posters risk a ban; M7), and ``set`` (any live parameter by dotted path: a price, a
-rebate, an ad budget; validated when the scenario is loaded).
+Actions: ``close_channel`` / ``reopen_channel`` (e.g. the 2020 offline shutdown,
+[Epidemic2020]), ``open_to_public`` (micro-stores beyond employees, [Suning2015]),
+``competitor_enters`` (the outside option gains utility), ``platform_crackdown`` (posts above a
+rate are throttled, heavy posters risk a ban; M7), and ``set`` (any live parameter by dotted
+path: a price, a rebate, an ad budget; validated when the scenario is loaded). Events act on the
+:class:`~sim.market.MarketState` only.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sim.loading import apply_values
+from sim.market import MarketState
 from sim.scenario import (
     CloseChannel,
     CompetitorEnters,
@@ -21,9 +21,6 @@ from sim.scenario import (
     ReopenChannel,
     SetParameters,
 )
-
-if TYPE_CHECKING:
-    from sim.model import ChannelModel
 
 
 def describe(event: Event) -> str:
@@ -46,26 +43,27 @@ def describe(event: Event) -> str:
     raise TypeError(f"unknown event {event!r}")
 
 
-def apply_events(model: ChannelModel, day: int) -> list[str]:
-    """Apply every event dated ``day``, in file order; returns their descriptions."""
+def apply_events(market: MarketState, day: int) -> list[str]:
+    """Apply every event dated ``day``, in file order; log and return their descriptions."""
     applied = []
-    for event in model.params.events:
+    for event in market.params.events:
         if event.day != day:
             continue
         match event:
             case CloseChannel(channel=c):
-                model.channel_open[c] = False
+                market.channel_open[c] = False
             case ReopenChannel(channel=c):
-                model.channel_open[c] = True
+                market.channel_open[c] = True
             case OpenToPublic():
-                if model.public_from_day is None or model.public_from_day > day:
-                    model.public_from_day = day
+                if market.public_from_day is None or market.public_from_day > day:
+                    market.public_from_day = day
             case CompetitorEnters(outside_utility_increase=x):
-                model.outside_utility_shift += x
+                market.outside_utility_shift += x
             case PlatformCrackdown(duration_days=duration):
                 until = None if duration is None else day + duration - 1
-                model.crackdown = (event, until)
+                market.crackdown = (event, until)
             case SetParameters(values=v):
-                model.params = apply_values(model.params, v)
+                market.params = apply_values(market.params, v)
         applied.append(describe(event))
+    market.event_log.extend((day, e) for e in applied)
     return applied

@@ -1,4 +1,4 @@
-"""Model-level measurements (MODEL.md §5), computed once a day from array reductions.
+"""Stage 8: model-level measurements, computed once a day from array reductions.
 
 :func:`daily_measures` returns one flat dict per day; the Mesa DataCollector records it and
 the results folder writes it as ``timeseries.csv``. Long-tail statistics are plain functions
@@ -7,15 +7,15 @@ of a sales vector so that figures and reports can recompute them from ``stores.c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.accounting import MAKER
+from sim.accounting import MAKER, DayAccounts, Ledger
+from sim.consumers import ConsumerPopulation
+from sim.friendships import Friendships
+from sim.market import DayCounters, MarketState
 from sim.scenario import CHANNELS
-
-if TYPE_CHECKING:
-    from sim.model import ChannelModel
+from sim.stores import SocialChannel, StoreBook
+from sim.supply_chain import SupplyChain
 
 
 def gini(values: np.ndarray) -> float:
@@ -130,71 +130,66 @@ PYRAMID_MEASURES = [
 ]
 
 
-def daily_measures(model: ChannelModel) -> dict[str, float]:
-    """All measurements of the day just simulated (keys: :func:`measure_names`)."""
-    c = model.consumers
-    flows = model.ledger.flows_today
-    today = model.today
+def daily_measures(
+    today: DayCounters,
+    accounts: DayAccounts,
+    ledger: Ledger,
+    consumers: ConsumerPopulation,
+    friendships: Friendships,
+    book: StoreBook,
+    social: SocialChannel,
+    supply: SupplyChain,
+    market: MarketState,
+) -> dict[str, float]:
+    """All measurements of the day just simulated (keys: :func:`measure_names`).
+
+    Pure: reads the state at the end of the day (after the day's accounts are closed) and
+    changes nothing, so measuring twice gives the same row.
+    """
+    c = consumers
+    flows = ledger.flows_today
     m: dict[str, float] = {}
     for ch in CHANNELS:
         m[f"units_{ch}"] = today.units[ch]
     m["units_total"] = sum(today.units.values())
     m["revenue_b2b2c"] = flows["spend_b2b2c"]
     m["revenue_b2c"] = flows["revenue_b2c"]
-    if model.pyramid is None:
-        m["revenue_b2c2c"] = flows["revenue_b2c2c"]
-    else:  # consumers pay the agents; the maker's B2C2C revenue is its sales to the top level
-        m["revenue_b2c2c"] = flows["spend_b2c2c"]
-    m["maker_revenue_b2b2c"] = flows["wholesale"]
-    m["maker_revenue_b2c"] = flows["revenue_b2c"]
-    m["maker_revenue_b2c2c"] = flows["revenue_b2c2c"] + flows["entry_fees"]
+    m["revenue_b2c2c"] = flows[social.consumer_spend_flow]
+    for ch in CHANNELS:
+        m[f"maker_revenue_{ch}"] = accounts.maker_revenue[ch]
     m["cost_production"] = flows["production"]
-    returned = model.pyramid.units_bought_back if model.pyramid is not None else 0
-    m["cost_of_goods_sold"] = (today.units_from_maker - returned) * model.params.product.unit_cost
-    m["cost_buybacks"] = flows["buyback"]
-    m["cost_logistics"] = flows["logistics_b2c"] + flows["logistics_b2c2c"]
-    m["cost_advertising"] = flows["advertising"]
-    m["cost_rebates"] = flows["rebates"]
+    m["cost_of_goods_sold"] = accounts.cost_of_goods_sold
+    m["cost_buybacks"] = accounts.cost_buybacks
+    m["cost_logistics"] = accounts.cost_logistics
+    m["cost_advertising"] = accounts.cost_advertising
+    m["cost_rebates"] = accounts.cost_rebates
     m["distributor_margin"] = today.distributor_margin
-    profit = (
-        m["maker_revenue_b2b2c"]
-        + m["maker_revenue_b2c"]
-        + m["maker_revenue_b2c2c"]
-        - m["cost_of_goods_sold"]
-        - m["cost_logistics"]
-        - m["cost_advertising"]
-        - m["cost_rebates"]
-        - m["cost_buybacks"]
-    )
-    model.profit_cumulative += profit
-    m["manufacturer_profit"] = profit
-    m["manufacturer_profit_cumulative"] = model.profit_cumulative
-    m["manufacturer_cash"] = model.ledger.balances[MAKER]
+    m["manufacturer_profit"] = accounts.profit
+    m["manufacturer_profit_cumulative"] = accounts.profit_cumulative
+    m["manufacturer_cash"] = ledger.balances[MAKER]
     m["aware"] = int(c.aware.sum())
     m["adopters"] = int(c.adopted.sum())
     m["in_market"] = today.in_market
     m["identified_customers"] = int(c.identified.sum())
     m["lost_sales"] = today.lost_sales
     m["bought_elsewhere"] = today.bought_elsewhere
-    stores = model.stores
-    m["active_stores"] = int(stores.is_open[: stores.size].sum())
+    m["active_stores"] = int(book.is_open[: book.size].sum())
     m["stores_opened"] = today.stores_opened
     m["stores_closed"] = today.stores_closed
     m["stores_banned"] = today.stores_banned
-    units = stores.column("units")
+    units = book.column("units")
     m["store_sales_top20_share"] = top_share(units, 0.2)
     m["store_sales_gini"] = gini(units)
-    m["mean_trust"] = model.mean_trust()
-    m["muted_edges"] = model.muted_edges
-    m["blocked_edges"] = model.blocked_edges
-    reach = model.store_friendships
-    m["muted_share"] = model.muted_edges / reach if reach else 0.0
-    m["blocked_share"] = model.blocked_edges / reach if reach else 0.0
-    m["detractors"] = int((c.attitude < model.params.spam.detractor_attitude).sum())
-    posts = int(stores.column("posts_today").sum())
+    m["mean_trust"] = friendships.mean_trust()
+    m["muted_edges"] = friendships.muted_count
+    m["blocked_edges"] = friendships.blocked_count
+    reach = friendships.store_friendships
+    m["muted_share"] = friendships.muted_count / reach if reach else 0.0
+    m["blocked_share"] = friendships.blocked_count / reach if reach else 0.0
+    m["detractors"] = int((c.attitude < market.params.spam.detractor_attitude).sum())
+    posts = int(book.column("posts_today").sum())
     m["posts"] = posts
     m["sales_per_post"] = today.units["b2c2c"] / posts if posts else 0.0
-    supply = model.supply
     m["units_produced"] = supply.produced_today
     m["production_started"] = int(supply.maker.orders_today[0])
     m["inventory_maker"] = int(supply.maker.on_hand[0])
@@ -204,63 +199,33 @@ def daily_measures(model: ChannelModel) -> dict[str, float]:
         m[f"inventory_{name}"] = int(point.on_hand.sum())
         m[f"in_transit_{name}"] = int(point.pipeline.sum())
     for ch in CHANNELS:
-        m[f"open_{ch}"] = int(model.channel_is_open(ch))
-    m.update(policy_measures(model))
-    if model.pyramid is not None:
-        m.update(pyramid_measures(model))
+        m[f"open_{ch}"] = int(market.is_open(ch))
+    policies = market.params.channels.b2c2c.posting.policies
+    m.update(policy_measures(book, friendships, [pol.name for pol in policies]))
+    m.update(social.measures())
     return m
 
 
-def pyramid_measures(model: ChannelModel) -> dict[str, float]:
-    """Participants, stock and cash by level; flows of stock; losses (MODEL.md M8)."""
-    pyramid = model.pyramid
-    stores = model.stores
-    is_open = stores.column("is_open")
-    level = stores.column("level")
-    inventory = stores.column("inventory")
-    cash = stores.column("cash")
-    out: dict[str, float] = {
-        "participants": int(is_open.sum()),
-        "participants_joined": pyramid.joins,
-        "participants_exited": pyramid.exits,
-        "pyramid_units_to_consumers": model.today.units["b2c2c"],
-        "pyramid_units_internal": pyramid.units_internal,
-        "pyramid_units_from_maker": pyramid.units_from_maker,
-        "pyramid_stock": int(inventory.sum()),
-        "units_dumped": pyramid.units_dumped,
-        "units_bought_back": pyramid.units_bought_back,
-        "share_at_loss": pyramid.share_at_loss(),
-        "hype_profit_per_day": pyramid.hype,
-        "grey_market_pressure": pyramid.grey_pressure,
-    }
-    for k, spec in enumerate(pyramid.params.levels):
-        here = is_open & (level == k)
-        out[f"participants_{spec.name}"] = int(here.sum())
-        out[f"stock_{spec.name}"] = int(inventory[here].sum())
-        out[f"cash_{spec.name}"] = float(cash[here].sum())
-    return out
-
-
-def policy_measures(model: ChannelModel) -> dict[str, float]:
+def policy_measures(
+    book: StoreBook, friendships: Friendships, policy_names: list[str]
+) -> dict[str, float]:
     """Stores, posts, units, rebate income and readers' trust in owners, by posting policy."""
-    stores = model.stores
-    policies = model.params.channels.b2c2c.posting.policies
     out: dict[str, float] = {}
-    policy = stores.column("policy")
-    is_open = stores.column("is_open")
-    trust_in = model.trust_in_owners(stores.column("owner")[is_open]) if is_open.any() else None
+    policy = book.column("policy")
+    is_open = book.column("is_open")
+    trust_in = friendships.trust_in_owners(book.column("owner")[is_open]) if is_open.any() else None
     open_policy = policy[is_open]
-    for k, pol in enumerate(policies):
+    for k, name in enumerate(policy_names):
         mine = policy == k
-        out[f"active_stores_{pol.name}"] = int((mine & is_open).sum())
-        out[f"posts_{pol.name}"] = int(stores.column("posts_today")[mine].sum())
-        out[f"units_{pol.name}"] = int(stores.column("units_today")[mine].sum())
-        out[f"income_{pol.name}"] = float(stores.column("income_today")[mine].sum())
+        out[f"active_stores_{name}"] = int((mine & is_open).sum())
+        out[f"posts_{name}"] = int(book.column("posts_today")[mine].sum())
+        out[f"units_{name}"] = int(book.column("units_today")[mine].sum())
+        out[f"income_{name}"] = float(book.column("income_today")[mine].sum())
         if trust_in is None or not (open_policy == k).any():
-            out[f"mean_trust_in_{pol.name}"] = float("nan")
+            out[f"mean_trust_in_{name}"] = float("nan")
         else:
             total, count = trust_in
             sel = open_policy == k
             n = count[sel].sum()
-            out[f"mean_trust_in_{pol.name}"] = float(total[sel].sum() / n) if n else float("nan")
+            out[f"mean_trust_in_{name}"] = float(total[sel].sum() / n) if n else float("nan")
     return out

@@ -1,135 +1,28 @@
-"""B2C2C micro-stores: opening, posting, closing ("people are channels", MODEL.md M5).
+"""B2C2C micro-stores ("people are channels", M5, M6): who opens a store, who closes it, and
+what a sale through one pays.
 
-Stores are kept as columns in a :class:`StoreBook` (the Mesa ``MicroStore`` agents are handles
-onto one row each), so that 20,000 stores step without a Python loop per store.
+In micro-store 2.0 [Suning2015] the owner holds no stock: the maker ships from its own finished
+goods at the store price, pays the logistics and pays the owner (and, with multi-level rebates,
+the owner's uplines) a rebate. :class:`MicroStoreChannel` is this form of the B2C2C channel
+(:class:`sim.stores.SocialChannel`); its lifecycle (stage 7) updates what would-be owners expect
+to earn, closes stores whose value no longer covers the effort, lets adaptive posters review
+their rate and opens new stores.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import numpy as np
 
-from sim.consumers import EMPLOYEE
+from sim.accounting import MAKER, STORE_OWNERS, Ledger
+from sim.choice import pick_weighted
+from sim.consumers import EMPLOYEE, ConsumerPopulation
+from sim.friendships import Friendships
+from sim.market import DayCounters, MarketState
+from sim.posting import adapt_posting
+from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
-
-EMPLOYEE_KIND, FAN_KIND, OPPORTUNIST_KIND, INFLUENCER_KIND = 0, 1, 2, 3
-STORE_KINDS: tuple[str, ...] = ("employee", "fan", "opportunist", "influencer")
-
-
-class StoreBook:
-    """Columnar state of every micro-store ever opened (closed ones are kept for history).
-
-    Attributes:
-        owner: int32, consumer node of the owner.
-        kind: int8, index into STORE_KINDS.
-        is_open: bool.
-        opened_day, closed_day: int32 (closed_day -1 while open).
-        upline: int32, store that recruited this one (-1: none; multi-level rebates).
-        units: int64, units sold by the store itself.
-        sales_value: float64, money consumers paid for those units.
-        rebate_income: float64, rebates earned (own sales and downline).
-        income_ewma: float64, exponentially weighted daily rebate income (span review_days).
-        last_post_day: int32 (-1: never posted).
-        posts_today: int32 (posts delivered today).
-        posts_total: int64.
-        policy: int8, index into ``posting.policies``.
-        post_rate: float32, current mean posts per day (adaptive policies change it).
-        quality: float32, share of useful posts; peak_share: float32.
-        units_today: int32; banned: bool (closed by a platform crackdown).
-        window_posts, window_units: int32, since the last adaptive review;
-        last_review_day: int32; last_sales_per_post: float32 (NaN before the first review).
-
-    Stock-pressure agents (MODEL.md M8) also use: level (int8, price level), generation (int32,
-    depth in the recruitment tree: founders 0), inventory (int64), cash
-    (float64), savings_in (money put in), recruits (int32), units_bought, units_retail (sold to
-    end consumers), units_downline (sold to recruits), units_dumped, units_bought_back,
-    last_sale_day and next_quota_day (int32).
-    """
-
-    _COLUMNS: ClassVar[dict[str, tuple[type, int | float]]] = {
-        "owner": (np.int32, -1),
-        "kind": (np.int8, 0),
-        "is_open": (np.bool_, False),
-        "opened_day": (np.int32, -1),
-        "closed_day": (np.int32, -1),
-        "upline": (np.int32, -1),
-        "units": (np.int64, 0),
-        "sales_value": (np.float64, 0.0),
-        "rebate_income": (np.float64, 0.0),
-        "income_today": (np.float64, 0.0),
-        "income_ewma": (np.float64, 0.0),
-        "last_post_day": (np.int32, -1),
-        "posts_today": (np.int32, 0),
-        "posts_total": (np.int64, 0),
-        "policy": (np.int8, 0),
-        "post_rate": (np.float32, 0.0),
-        "quality": (np.float32, 0.0),
-        "peak_share": (np.float32, 0.0),
-        "units_today": (np.int32, 0),
-        "banned": (np.bool_, False),
-        "window_posts": (np.int32, 0),
-        "window_units": (np.int32, 0),
-        "last_review_day": (np.int32, 0),
-        "last_sales_per_post": (np.float32, np.nan),
-        "level": (np.int8, 0),
-        "generation": (np.int32, 0),
-        "inventory": (np.int64, 0),
-        "cash": (np.float64, 0.0),
-        "savings_in": (np.float64, 0.0),
-        "recruits": (np.int32, 0),
-        "units_bought": (np.int64, 0),
-        "units_retail": (np.int64, 0),
-        "units_downline": (np.int64, 0),
-        "units_dumped": (np.int64, 0),
-        "units_bought_back": (np.int64, 0),
-        "last_sale_day": (np.int32, 0),
-        "next_quota_day": (np.int32, 0),
-    }
-
-    def __init__(self, capacity: int = 64) -> None:
-        self.size = 0
-        for name, (dtype, fill) in self._COLUMNS.items():
-            setattr(self, name, np.full(capacity, fill, dtype=dtype))
-
-    def __len__(self) -> int:
-        return self.size
-
-    def add(
-        self, owners: np.ndarray, kinds: np.ndarray, uplines: np.ndarray, day: int
-    ) -> np.ndarray:
-        """Open new stores; returns their ids."""
-        k = len(owners)
-        need = self.size + k
-        capacity = len(self.owner)
-        if need > capacity:
-            new_capacity = max(need, 2 * capacity)
-            for name, (dtype, fill) in self._COLUMNS.items():
-                old = getattr(self, name)
-                grown = np.full(new_capacity, fill, dtype=dtype)
-                grown[: self.size] = old[: self.size]
-                setattr(self, name, grown)
-        ids = np.arange(self.size, need, dtype=np.int32)
-        self.owner[ids] = owners
-        self.kind[ids] = kinds
-        self.is_open[ids] = True
-        self.opened_day[ids] = day
-        self.upline[ids] = uplines
-        self.size = need
-        return ids
-
-    def start_day(self) -> None:
-        """Clear the day's counters."""
-        for name in ("posts_today", "units_today", "income_today"):
-            getattr(self, name)[: self.size] = 0
-
-    def column(self, name: str) -> np.ndarray:
-        """A view of one column trimmed to the stores that exist."""
-        return getattr(self, name)[: self.size]
-
-    @property
-    def open_ids(self) -> np.ndarray:
-        return np.flatnonzero(self.is_open[: self.size]).astype(np.int32)
+from sim.shopping import book_maker_sale
+from sim.stores import StoreBook, StoreRoster, store_kinds
 
 
 def opening_hazard(
@@ -165,21 +58,6 @@ def opening_hazard(
     )
 
 
-def store_kinds(
-    segment: np.ndarray,
-    attitude: np.ndarray,
-    degree: np.ndarray,
-    params: B2C2C,
-    influencer_degree: float,
-) -> np.ndarray:
-    """Owner kind: employee, else influencer (top degree quantile), else fan, else opportunist."""
-    kinds = np.full(len(segment), OPPORTUNIST_KIND, dtype=np.int8)
-    kinds[attitude >= params.opening.fan_attitude_threshold] = FAN_KIND
-    kinds[degree >= influencer_degree] = INFLUENCER_KIND
-    kinds[segment == EMPLOYEE] = EMPLOYEE_KIND
-    return kinds
-
-
 def keeps_store_value(
     params: B2C2C, income_ewma: np.ndarray, attitude: np.ndarray, is_employee: np.ndarray
 ) -> np.ndarray:
@@ -202,3 +80,164 @@ def update_income_ewma(book: StoreBook, span_days: int) -> None:
     ids = book.open_ids
     ewma = book.income_ewma
     ewma[ids] += (book.income_today[ids] - ewma[ids]) / span_days
+
+
+class MicroStoreChannel:
+    """The B2C2C channel as stock-free micro-stores (a :class:`~sim.stores.SocialChannel`).
+
+    Attributes:
+        expected_units_per_friend_per_day: ĉ, what would-be owners believe a store sells per
+            friend per day: starts at ``expected_units_per_friend_per_year``/365 and follows
+            what open stores actually sell, ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R:
+            friends of open stores' owners).
+    """
+
+    holds_stock = False
+    sells_to_owner = True
+    consumer_spend_flow = "revenue_b2c2c"
+    units_dumped_total = 0
+
+    def __init__(
+        self,
+        book: StoreBook,
+        roster: StoreRoster,
+        consumers: ConsumerPopulation,
+        friendships: Friendships,
+        market: MarketState,
+        ledger: Ledger,
+        influencer_degree: float,
+        rng: np.random.Generator,
+    ) -> None:
+        self.book = book
+        self.roster = roster
+        self.consumers = consumers
+        self.friendships = friendships
+        self.market = market
+        self.ledger = ledger
+        self.influencer_degree = influencer_degree
+        self.rng = rng
+        opening = market.params.channels.b2c2c.opening
+        self.expected_units_per_friend_per_day = opening.expected_units_per_friend_per_year / 365.0
+
+    # ------------------------------------------------------------------ seams of the day
+
+    def start_day(self) -> None:
+        return None
+
+    def outside_utility(self) -> float:
+        return 0.0
+
+    def serve(self, sellers: np.ndarray) -> np.ndarray:
+        raise NotImplementedError("micro-stores hold no stock: the maker's stock serves them")
+
+    def units_held(self) -> int:
+        return 0
+
+    def units_returned_today(self) -> int:
+        return 0
+
+    def measures(self) -> dict[str, float]:
+        return {}
+
+    def book_sales(self, day: int, sellers: np.ndarray, price: float, today: DayCounters) -> None:
+        """The maker sells and ships; each selling store (and its uplines) earns its rebate."""
+        params = self.market.params
+        book_maker_sale(self.ledger, today, params, "b2c2c", len(sellers), price)
+        book = self.book
+        np.add.at(book.units, sellers, 1)
+        np.add.at(book.units_today, sellers, 1)
+        np.add.at(book.window_units, sellers, 1)
+        np.add.at(book.sales_value, sellers, price)
+        rates = rebate_rates(params.channels.b2c2c)
+        payee, amount = pay_rebates(
+            sellers, np.full(len(sellers), price), book.upline, book.is_open, rates
+        )
+        np.add.at(book.rebate_income, payee, amount)
+        np.add.at(book.income_today, payee, amount)
+        self.ledger.transfer(MAKER, STORE_OWNERS, float(amount.sum()), "rebates")
+
+    # ------------------------------------------------------------------ stage 7
+
+    def lifecycle(self, day: int, today: DayCounters) -> None:
+        """Expected sales per friend, closing, posting reviews, opening (ODD 7.7)."""
+        b2c2c = self.market.params.channels.b2c2c
+        if not b2c2c.enabled:
+            return
+        book = self.book
+        c = self.consumers
+        reach = float(c.degree[book.owner[book.open_ids]].sum()) if book.size else 0.0
+        if reach > 0:
+            observed = today.units["b2c2c"] / reach
+            self.expected_units_per_friend_per_day += (
+                observed - self.expected_units_per_friend_per_day
+            ) / 30.0
+        if book.size:
+            update_income_ewma(book, b2c2c.closing.review_days)
+            ids = book.open_ids
+            old = ids[day - book.opened_day[ids] >= b2c2c.closing.review_days]
+            if len(old):
+                owners = book.owner[old]
+                value = keeps_store_value(
+                    b2c2c,
+                    book.income_ewma[old],
+                    c.attitude[owners],
+                    c.segment[owners] == EMPLOYEE,
+                )
+                quitting = old[
+                    (value < 0) & (self.rng.random(len(old)) < b2c2c.closing.closing_rate_per_day)
+                ]
+                self.roster.close(day, quitting, today)
+            adapt_posting(book, self.market, day)
+        if not self.market.is_open("b2c2c"):
+            return
+        self._open_stores(day, today)
+
+    def _open_stores(self, day: int, today: DayCounters) -> None:
+        p = self.market.params.channels.b2c2c
+        c = self.consumers
+        eligible = c.aware & (c.store < 0)
+        employees_ok = day >= p.rollout.employees_from_day
+        public_from = self.market.public_from_day
+        public_ok = public_from is not None and day >= public_from
+        is_emp = c.segment == EMPLOYEE
+        eligible &= np.where(is_emp, employees_ok, public_ok)
+        who = np.flatnonzero(eligible)
+        if len(who) == 0:
+            return
+        share = self.friendships.sums.store_friend_share(who)
+        hazard = opening_hazard(
+            p,
+            c.segment[who],
+            c.attitude[who],
+            c.degree[who],
+            share,
+            self.expected_units_per_friend_per_day,
+        )
+        new = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
+        if len(new) == 0:
+            return
+        kinds = store_kinds(
+            c.segment[new], c.attitude[new], c.degree[new], p, self.influencer_degree
+        )
+        uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
+        self.roster.open(new, kinds, uplines, day, today)
+
+    def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:
+        """A new store's upline: an open store among the owner's friends, drawn by trust."""
+        m = len(new_owners)
+        uplines = np.full(m, -1, dtype=np.int32)
+        open_ids = self.book.open_ids
+        if len(open_ids) == 0:
+            return uplines
+        g = self.friendships.graph
+        if g.complete:
+            return open_ids[self.rng.integers(0, len(open_ids), size=m)].astype(np.int32)
+        group, entries = g.row_entries(new_owners)
+        friend_store = self.consumers.store[g.indices[entries]]
+        ok = friend_store >= 0
+        ok[ok] = self.book.is_open[friend_store[ok]]
+        trust = self.friendships.trust[entries[ok]].astype(np.float64)
+        pick = pick_weighted(group[ok], trust, m, self.rng.random(m))
+        has = pick >= 0
+        uplines[has] = friend_store[ok][pick[has]]
+        return uplines

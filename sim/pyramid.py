@@ -1,14 +1,16 @@
-"""Stock-pressure pyramid: tiered agents who must buy stock and recruit (MODEL.md M8).
+"""Stock-pressure pyramid: tiered agents who must buy stock and recruit (M8).
 
-Seeds 003 and 004 describe the "pressing goods" micro-business: agents join a level by buying
-an entry stock package from their upline, must buy a quota every period to keep it, and earn
-mostly by selling stock to the recruits they bring in ("one becomes two, two become four").
+[Weishang2015] and [NotTaobao2015] describe the "pressing goods" micro-business: agents join
+a level by buying an entry stock package from their upline, must buy a quota every period to
+keep it, and earn mostly by selling stock to the recruits they bring in ("one becomes two, two
+become four").
 When recruitment saturates and end consumers do not absorb the stock, agents run out of money,
 dump their stock below price and leave; their downline loses its supplier, and the pyramid
 collapses.
 
-The agents are rows of the :class:`~sim.microstores.StoreBook` (they post and sell to friends
-like micro-stores, from their own stock). The rules, each day (stage 7, after shopping):
+The agents are rows of the :class:`~sim.stores.StoreBook` (they post and sell to friends
+like micro-stores, from their own stock); :class:`Pyramid` is this form of the B2C2C channel
+(:class:`sim.stores.SocialChannel`). The rules, each day (stage 7, after shopping):
 
 1. **Founders** (on ``start_day``): ``founders`` aware consumers join the top level, buying the
    entry package from the maker.
@@ -19,7 +21,7 @@ like micro-stores, from their own stock). The rules, each day (stage 7, after sh
 3. **Giving up**: an agent that sold nothing, to consumers or recruits, for
    ``give_up_after_days`` exits.
 4. **Exit**: the maker buys back the remaining stock at ``buyback_share`` of its price if it
-   does so; otherwise the agent dumps it to liquidators at ``dump_price_share`` of the list
+   does so; otherwise the agent dumps it to liquidators at ``dump_price_share`` of the store
    price, its friends' attitude drops by ``dump_attitude_drop`` and the grey-market pressure *G*
    rises by the units dumped per 1,000 consumers (it decays by ``grey_market_decay_per_day`` and
    adds ``grey_market_utility``·*G* to the outside option). The agent's profit is its cash
@@ -48,32 +50,60 @@ stock first buys the shortfall from its own upline, up to the maker (all or noth
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.accounting import LIQUIDATORS, MAKER, PARTICIPANTS
+from sim.accounting import CONSUMERS, LIQUIDATORS, MAKER, PARTICIPANTS, Ledger
 from sim.choice import pick_weighted
-from sim.microstores import store_kinds
-
-if TYPE_CHECKING:
-    from sim.model import ChannelModel
-    from sim.scenario import StockPressure
+from sim.consumers import ConsumerPopulation
+from sim.friendships import Friendships
+from sim.market import DayCounters, MarketState
+from sim.posting import adapt_posting
+from sim.scenario import StockPressure
+from sim.stores import StoreBook, StoreRoster, store_kinds
+from sim.supply_chain import StockPoint, first_come
 
 
 class Pyramid:
-    """State and daily rules of the stock-pressure hierarchy."""
+    """State and daily rules of the stock-pressure hierarchy.
 
-    def __init__(self, model: ChannelModel) -> None:
-        self.model = model
-        n = model.graph.n
+    The B2C2C channel in stock-pressure form (a :class:`~sim.stores.SocialChannel`).
+    """
+
+    holds_stock = True
+    sells_to_owner = False
+    consumer_spend_flow = "spend_b2c2c"
+
+    def __init__(
+        self,
+        book: StoreBook,
+        roster: StoreRoster,
+        consumers: ConsumerPopulation,
+        friendships: Friendships,
+        maker: StockPoint,
+        market: MarketState,
+        ledger: Ledger,
+        influencer_degree: float,
+        rng: np.random.Generator,
+    ) -> None:
+        self.book = book
+        self.roster = roster
+        self.consumers = consumers
+        self.friendships = friendships
+        self.graph = friendships.graph
+        self.maker = maker
+        self.market = market
+        self.ledger = ledger
+        self.influencer_degree = influencer_degree
+        self.rng = rng
+        n = self.graph.n
         self.hype = self.params.promised_profit_per_day
         self.grey_pressure = 0.0
         self.immune = np.zeros(n, dtype=bool)
         self.recruiter = np.zeros(n, dtype=bool)
         self.loser = np.zeros(n, dtype=bool)
-        model.friend_sums.track("recruiters", self.recruiter)
-        model.friend_sums.track("losers", self.loser)
+        friendships.sums.track("recruiters", self.recruiter)
+        friendships.sums.track("losers", self.loser)
         self.units_dumped_total = 0
         self.units_from_maker_total = 0
         self.units_bought_back_total = 0
@@ -83,13 +113,13 @@ class Pyramid:
         self.peak_depth = 0
         self.collapse_day: int | None = None
         self.collapse_depth: int | None = None
-        self.reset_today()
+        self.start_day()
 
     @property
     def params(self) -> StockPressure:
-        return self.model.params.channels.b2c2c.stock_pressure
+        return self.market.params.channels.b2c2c.stock_pressure
 
-    def reset_today(self) -> None:
+    def start_day(self) -> None:
         self.joins = 0
         self.exits = 0
         self.units_internal = 0
@@ -99,24 +129,59 @@ class Pyramid:
 
     def unit_price(self, level: int) -> float:
         """Price per unit an agent of ``level`` pays its supplier."""
-        return self.params.levels[level].price_share * self.model.params.channels.b2c2c.price
+        return self.params.levels[level].price_share * self.market.params.channels.b2c2c.price
+
+    # ------------------------------------------------------------------ seams of the day
+
+    def outside_utility(self) -> float:
+        """Cheap dumped goods on a grey market: ``grey_market_utility``·G."""
+        return self.params.grey_market_utility * self.grey_pressure
+
+    def serve(self, sellers: np.ndarray) -> np.ndarray:
+        """Agents serve their shoppers from their own stock, first come first served."""
+        book = self.book
+        ok = first_come(sellers, book.inventory)
+        book.inventory[: book.size] -= np.bincount(sellers[ok], minlength=book.size)
+        return ok
+
+    def book_sales(self, day: int, sellers: np.ndarray, price: float, today: DayCounters) -> None:
+        """Agents sold from their own stock: consumers pay them."""
+        book = self.book
+        for column in (book.units, book.units_today, book.window_units, book.units_retail):
+            np.add.at(column, sellers, 1)
+        np.add.at(book.sales_value, sellers, price)
+        np.add.at(book.cash, sellers, price)
+        book.last_sale_day[sellers] = day
+        self.ledger.transfer(CONSUMERS, PARTICIPANTS, price * len(sellers), "spend_b2c2c")
+
+    def units_held(self) -> int:
+        return int(self.book.column("inventory").sum())
+
+    def units_returned_today(self) -> int:
+        return self.units_bought_back
+
+    def lifecycle(self, day: int, today: DayCounters) -> None:
+        """Stage 7: posting reviews, then the pyramid's rules while the channel is open."""
+        adapt_posting(self.book, self.market, day)
+        if self.market.is_open("b2c2c"):
+            self.step(day, today)
 
     # ------------------------------------------------------------------ buying
 
-    def supply(self, store: int, units: int, day: int) -> bool:
+    def supply(self, store: int, units: int, day: int, today: DayCounters) -> bool:
         """Agent ``store`` obtains ``units`` from its supplier and pays for them.
 
         All or nothing: an upline short of stock first buys the shortfall from its own upline.
         """
         if units <= 0:
             return True
-        book = self.model.stores
+        book = self.book
         cost = units * self.unit_price(int(book.level[store]))
         if book.cash[store] < cost - 1e-9:
             return False
         up = int(book.upline[store])
         if up < 0:
-            maker = self.model.supply.maker
+            maker = self.maker
             maker.demand_today[0] += units
             if maker.on_hand[0] < units:
                 return False
@@ -124,13 +189,13 @@ class Pyramid:
             maker.sold_today[0] += units
             self.units_from_maker += units
             self.units_from_maker_total += units
-            self.model.today.units_from_maker += units
-            self.model.ledger.transfer(PARTICIPANTS, MAKER, cost, "revenue_b2c2c")
+            today.units_from_maker += units
+            self.ledger.transfer(PARTICIPANTS, MAKER, cost, "revenue_b2c2c")
         else:
             if not book.is_open[up]:
                 return False  # the upline has left: no supplier
             short = units - int(book.inventory[up])
-            if short > 0 and not self.supply(up, short, day):
+            if short > 0 and not self.supply(up, short, day, today):
                 return False
             book.inventory[up] -= units
             book.cash[up] += cost
@@ -144,45 +209,44 @@ class Pyramid:
         return True
 
     def pay_fee(self, store: int, fee: float) -> None:
-        book = self.model.stores
+        book = self.book
         if fee <= 0:
             return
         book.cash[store] -= fee
         up = int(book.upline[store])
         if up < 0:
-            self.model.ledger.transfer(PARTICIPANTS, MAKER, fee, "entry_fees")
+            self.ledger.transfer(PARTICIPANTS, MAKER, fee, "entry_fees")
         else:
             book.cash[up] += fee
 
     # ------------------------------------------------------------------ the day
 
-    def step(self, day: int) -> None:
+    def step(self, day: int, today: DayCounters) -> None:
         """Stage 7 in stock-pressure mode: founders, quotas, exits, recruitment, hype, collapse."""
         p = self.params
         if day == p.start_day:
-            self.found(day)
-        self.quotas(day)
-        self.give_up(day)
-        self.recruit(day)
+            self.found(day, today)
+        self.quotas(day, today)
+        self.give_up(day, today)
+        self.recruit(day, today)
         self.update_hype(day)
         self.grey_pressure *= 1.0 - p.grey_market_decay_per_day
         self.watch_collapse(day)
 
-    def found(self, day: int) -> None:
+    def found(self, day: int, today: DayCounters) -> None:
         """The founders join the top level, buying their entry package from the maker."""
-        c = self.model.consumers
+        c = self.consumers
         candidates = np.flatnonzero(c.aware & (c.store < 0))
         if len(candidates) == 0:
             candidates = np.flatnonzero(c.store < 0)
         count = min(self.params.founders, len(candidates))
-        chosen = np.sort(self.model.rng.choice(candidates, size=count, replace=False))
+        chosen = np.sort(self.rng.choice(candidates, size=count, replace=False))
         for owner in chosen:
-            self.join(int(owner), -1, self.params.founder_savings, day)
+            self.join(int(owner), -1, self.params.founder_savings, day, today)
 
-    def join(self, owner: int, upline: int, savings: float, day: int) -> bool:
+    def join(self, owner: int, upline: int, savings: float, day: int, today: DayCounters) -> bool:
         """Consumer ``owner`` joins under ``upline`` (-1: the maker) if it can afford it."""
-        model = self.model
-        book = model.stores
+        book = self.book
         p = self.params
         bottom = len(p.levels) - 1
         highest = 0 if upline < 0 else min(int(book.level[upline]) + 1, bottom)
@@ -190,26 +254,25 @@ class Pyramid:
         if level is None:
             return False
         spec = p.levels[level]
-        c = model.consumers
+        c = self.consumers
         kind = store_kinds(
             c.segment[[owner]],
             c.attitude[[owner]],
             c.degree[[owner]],
-            model.params.channels.b2c2c,
-            model.influencer_degree,
+            self.market.params.channels.b2c2c,
+            self.influencer_degree,
         )
-        store = int(model.open_store_rows(np.array([owner]), kind, np.array([upline]), day)[0])
+        store = int(self.roster.open(np.array([owner]), kind, np.array([upline]), day, today)[0])
         book.level[store] = level
         book.generation[store] = 0 if upline < 0 else int(book.generation[upline]) + 1
         book.savings_in[store] = savings
         book.cash[store] = savings
         book.last_sale_day[store] = day
         book.next_quota_day[store] = day + p.quota_period_days
-        model.ledger.transfer("consumers", PARTICIPANTS, savings, "agents_savings")
+        self.ledger.transfer(CONSUMERS, PARTICIPANTS, savings, "agents_savings")
         self.pay_fee(store, spec.entry_fee)
-        if not self.supply(store, spec.entry_units, day):
-            # the chain could not deliver: the agent stays, with its money, and no stock yet
-            pass
+        # the chain may fail to deliver: the agent then stays, with its money and no stock yet
+        self.supply(store, spec.entry_units, day, today)
         if upline >= 0:
             book.recruits[upline] += 1
             self._refresh_recruiter(np.array([upline]))
@@ -225,8 +288,8 @@ class Pyramid:
                 return level
         return None
 
-    def quotas(self, day: int) -> None:
-        book = self.model.stores
+    def quotas(self, day: int, today: DayCounters) -> None:
+        book = self.book
         p = self.params
         ids = book.open_ids
         due = ids[book.next_quota_day[ids] <= day]
@@ -238,20 +301,19 @@ class Pyramid:
                 if book.units_retail[store] < p.seventy_percent_threshold * bought:
                     continue  # may not reorder: the quota is waived
             units = p.levels[int(book.level[store])].quota_units
-            if not self.supply(store, units, day):
-                self.exit(store, day)
+            if not self.supply(store, units, day, today):
+                self.exit(store, day, today)
 
-    def give_up(self, day: int) -> None:
-        book = self.model.stores
+    def give_up(self, day: int, today: DayCounters) -> None:
+        book = self.book
         ids = book.open_ids
         idle = ids[day - book.last_sale_day[ids] >= self.params.give_up_after_days]
         for store in idle:
-            self.exit(int(store), day)
+            self.exit(int(store), day, today)
 
-    def exit(self, store: int, day: int) -> None:
+    def exit(self, store: int, day: int, today: DayCounters) -> None:
         """Agent ``store`` leaves: buy-back or dumping of its stock, then its profit is settled."""
-        model = self.model
-        book = model.stores
+        book = self.book
         p = self.params
         if not book.is_open[store]:
             return
@@ -259,41 +321,48 @@ class Pyramid:
         if units > 0 and p.buyback_share > 0:
             refund = units * self.unit_price(int(book.level[store])) * p.buyback_share
             book.cash[store] += refund
-            model.ledger.transfer(MAKER, PARTICIPANTS, refund, "buyback")
-            model.supply.maker.on_hand[0] += units
+            self.ledger.transfer(MAKER, PARTICIPANTS, refund, "buyback")
+            self.maker.on_hand[0] += units
             book.units_bought_back[store] += units
             self.units_bought_back += units
             self.units_bought_back_total += units
         elif units > 0:
-            proceeds = units * p.dump_price_share * model.params.channels.b2c2c.price
+            proceeds = units * p.dump_price_share * self.market.params.channels.b2c2c.price
             book.cash[store] += proceeds
-            model.ledger.transfer(LIQUIDATORS, PARTICIPANTS, proceeds, "dumping")
+            self.ledger.transfer(LIQUIDATORS, PARTICIPANTS, proceeds, "dumping")
             book.units_dumped[store] += units
             self.units_dumped += units
             self.units_dumped_total += units
-            self.grey_pressure += units / (model.graph.n / 1000.0)
-            model.lower_friends_attitude(int(book.owner[store]), p.dump_attitude_drop)
+            self.grey_pressure += units / (self.graph.n / 1000.0)
+            self._lower_friends_attitude(int(book.owner[store]), p.dump_attitude_drop)
         book.inventory[store] = 0
         lost = book.cash[store] < book.savings_in[store]
-        model.close_store_rows(day, np.array([store]))
+        self.roster.close(day, np.array([store]), today)
         owner = int(book.owner[store])
         self._set_flag("recruiters", self.recruiter, owner, False)
         if lost:
             self._set_flag("losers", self.loser, owner, True)
         self.exits += 1
 
-    def recruit(self, day: int) -> None:
-        model = self.model
-        c = model.consumers
+    def _lower_friends_attitude(self, node: int, drop: float) -> None:
+        """Every friend of ``node`` loses ``drop`` of attitude to the brand, and of its baseline."""
+        c = self.consumers
+        friends = self.graph.neighbors(node)
+        for attitude in (c.attitude, c.baseline_attitude):
+            attitude[friends] = np.clip(attitude[friends] - drop, -1.0, 1.0)
+
+    def recruit(self, day: int, today: DayCounters) -> None:
+        c = self.consumers
         p = self.params
-        rng = model.rng
+        rng = self.rng
         if not self.recruiter.any():
             return
-        pitch = model.friend_sums.weighted("recruiters")
+        sums = self.friendships.sums
+        pitch = sums.weighted("recruiters")
         who = np.flatnonzero((pitch > 0) & (c.store < 0) & ~self.immune)
         if len(who) == 0:
             return
-        loss = model.friend_sums.share("losers")[who]
+        loss = sums.share("losers")[who]
         believed = self.hype * np.maximum(0.0, 1.0 - p.loss_aversion * loss)
         attract = 1.0 / (1.0 + np.exp(-(believed - p.effort_cost_per_day) / p.income_scale_per_day))
         hazard = p.recruitment_rate_per_day * pitch[who] * attract
@@ -317,45 +386,44 @@ class Pyramid:
             up = self._senior_recruiter(int(owner)) if seniority else int(up)
             if up < 0 or not self._can_recruit(up):
                 continue
-            if not self.join(int(owner), up, float(money), day):
+            if not self.join(int(owner), up, float(money), day, today):
                 self.immune[owner] = True
 
     def _choose_recruiters(self, joiners: np.ndarray) -> np.ndarray:
         """For each joiner, a recruiting friend's store, drawn by trust (-1: none)."""
-        model = self.model
         m = len(joiners)
         out = np.full(m, -1, dtype=np.int64)
-        node_store = model.consumers.store
-        if model.graph.complete:
+        node_store = self.consumers.store
+        g = self.graph
+        if g.complete:
             recruiters = np.flatnonzero(self.recruiter)
-            pick = recruiters[model.rng.integers(0, len(recruiters), size=m)]
+            pick = recruiters[self.rng.integers(0, len(recruiters), size=m)]
             return node_store[pick].astype(np.int64)
-        g = model.graph
         group, entries = g.row_entries(joiners)
         friends = g.indices[entries]
         ok = self.recruiter[friends]
-        trust = model.edge_trust[entries[ok]].astype(np.float64)
-        pick = pick_weighted(group[ok], trust, m, model.rng.random(m))
+        trust = self.friendships.trust[entries[ok]].astype(np.float64)
+        pick = pick_weighted(group[ok], trust, m, self.rng.random(m))
         has = pick >= 0
         out[has] = node_store[friends[ok][pick[has]]]
         return out
 
     def _senior_recruiter(self, owner: int) -> int:
         """The recruiting friend of ``owner`` who joined first (-1: none)."""
-        model = self.model
+        g = self.graph
         friends = (
             np.flatnonzero(self.recruiter)
-            if model.graph.complete
-            else model.graph.neighbors(owner)[self.recruiter[model.graph.neighbors(owner)]]
+            if g.complete
+            else g.neighbors(owner)[self.recruiter[g.neighbors(owner)]]
         )
         friends = friends[friends != owner]
         if len(friends) == 0:
             return -1
-        stores = model.consumers.store[friends]
+        stores = self.consumers.store[friends]
         return int(stores.min())  # store ids grow with the joining order
 
     def _can_recruit(self, store: int) -> bool:
-        book = self.model.stores
+        book = self.book
         p = self.params
         if not book.is_open[store]:
             return False
@@ -364,7 +432,7 @@ class Pyramid:
         return p.max_recruits is None or int(book.recruits[store]) < p.max_recruits
 
     def _refresh_recruiter(self, stores: np.ndarray) -> None:
-        book = self.model.stores
+        book = self.book
         for store in stores:
             owner = int(book.owner[store])
             self._set_flag("recruiters", self.recruiter, owner, self._can_recruit(int(store)))
@@ -375,17 +443,17 @@ class Pyramid:
         flags[node] = value
         on = np.array([node]) if value else np.zeros(0, dtype=np.int64)
         off = np.zeros(0, dtype=np.int64) if value else np.array([node])
-        self.model.friend_sums.switched(name, on, off)
+        self.friendships.sums.switched(name, on, off)
 
     def _draw_savings(self, count: int) -> np.ndarray:
         p = self.params
         mu, sd = p.savings_mean, p.savings_sd
         sigma2 = math.log1p((sd / mu) ** 2)
-        return self.model.rng.lognormal(math.log(mu) - sigma2 / 2, math.sqrt(sigma2), size=count)
+        return self.rng.lognormal(math.log(mu) - sigma2 / 2, math.sqrt(sigma2), size=count)
 
     def update_hype(self, day: int) -> None:
         """H ← H + η·(mean profit per day of agents in for 30 days or more − H)."""
-        book = self.model.stores
+        book = self.book
         ids = book.open_ids
         tenure = day - book.opened_day[ids]
         seasoned = ids[tenure >= 30]
@@ -397,7 +465,7 @@ class Pyramid:
         self.hype += self.params.hype_learning_rate * (float(per_day.mean()) - self.hype)
 
     def watch_collapse(self, day: int) -> None:
-        book = self.model.stores
+        book = self.book
         active = int(book.is_open[: book.size].sum())
         if active > self.peak:
             self.peak = active
@@ -414,18 +482,40 @@ class Pyramid:
 
     # ------------------------------------------------------------------ reads
 
-    def units_held(self) -> int:
-        return int(self.model.stores.column("inventory").sum())
-
-    def outside_utility(self) -> float:
-        return self.params.grey_market_utility * self.grey_pressure
-
     def share_at_loss(self) -> float:
         """Share of everyone who ever joined whose cash plus stock (at the dumping price) is below
         the money it put in."""
-        book = self.model.stores
+        book = self.book
         if book.size == 0:
             return 0.0
-        dump_price = self.params.dump_price_share * self.model.params.channels.b2c2c.price
+        dump_price = self.params.dump_price_share * self.market.params.channels.b2c2c.price
         value = book.column("cash") + book.column("inventory") * dump_price
         return float(np.mean(value < book.column("savings_in") - 1e-9))
+
+    def measures(self) -> dict[str, float]:
+        """Participants, stock and cash by level; flows of stock; losses (ODD 7.9)."""
+        book = self.book
+        is_open = book.column("is_open")
+        level = book.column("level")
+        inventory = book.column("inventory")
+        cash = book.column("cash")
+        out: dict[str, float] = {
+            "participants": int(is_open.sum()),
+            "participants_joined": self.joins,
+            "participants_exited": self.exits,
+            "pyramid_units_to_consumers": int(book.column("units_today").sum()),
+            "pyramid_units_internal": self.units_internal,
+            "pyramid_units_from_maker": self.units_from_maker,
+            "pyramid_stock": int(inventory.sum()),
+            "units_dumped": self.units_dumped,
+            "units_bought_back": self.units_bought_back,
+            "share_at_loss": self.share_at_loss(),
+            "hype_profit_per_day": self.hype,
+            "grey_market_pressure": self.grey_pressure,
+        }
+        for k, spec in enumerate(self.params.levels):
+            here = is_open & (level == k)
+            out[f"participants_{spec.name}"] = int(here.sum())
+            out[f"stock_{spec.name}"] = int(inventory[here].sum())
+            out[f"cash_{spec.name}"] = float(cash[here].sum())
+        return out

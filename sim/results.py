@@ -31,9 +31,9 @@ import numpy as np
 from sim.accounting import MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.measures import gini, top_share
-from sim.microstores import STORE_KINDS
 from sim.model import ChannelModel
 from sim.scenario import CHANNELS, Scenario
+from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
 
 
@@ -183,7 +183,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "maker_revenue": maker_revenue,
         }
         if ch == "b2b2c":
-            maker_units = model.units_to_distributors
+            maker_units = model.supply.units_to_distributors
             entry["units_sold_to_distributors"] = maker_units
             entry["distributor_margin"] = float(frame["distributor_margin"].sum())
             entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units
@@ -231,7 +231,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "channels": channels,
         "manufacturer": {
-            "profit": float(model.profit_cumulative),
+            "profit": float(model.accounts.cumulative),
             "cash": float(model.ledger.balances[MAKER]),
             "costs": {
                 "goods_sold_at_cost": float(frame["cost_of_goods_sold"].sum()),
@@ -267,10 +267,10 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "pyramid": pyramid_summary(model, frame) if model.pyramid is not None else {},
         "posting_policies": [pol.name for pol in p.channels.b2c2c.posting.policies],
         "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
-        "events": [{"day": d, "event": e} for d, e in model.event_log],
+        "events": [{"day": d, "event": e} for d, e in model.market.event_log],
         "conservation": {
             "units_produced": model.supply.produced_total,
-            "units_sold": model.units_sold_total,
+            "units_sold": model.market.units_sold_total,
             "units_held": model.supply.units_held(),
             "money_imbalance": model.ledger.imbalance(),
         },
@@ -368,7 +368,9 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
     try:
         _write_csv(staging / "timeseries.csv", *timeseries_rows(model))
         _write_csv(staging / "stores.csv", *store_rows(model))
-        _write_csv(staging / "events.csv", ["day", "event"], [[d, e] for d, e in model.event_log])
+        _write_csv(
+            staging / "events.csv", ["day", "event"], [[d, e] for d, e in model.market.event_log]
+        )
         (staging / "scenario.yaml").write_text(
             scenario_yaml(model.params_initial), encoding="utf-8"
         )

@@ -18,11 +18,18 @@ the Mesa ``Distributor`` agents are handles onto one row. The rules, in the orde
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario import Manufacturer, Tier
+from sim import graph as graphs
+from sim.accounting import CONSUMERS, MAKER, SUPPLIERS, Ledger, distributor_account
+from sim.scenario import Manufacturer, Scenario, Tier
+
+if TYPE_CHECKING:
+    from sim.market import DayCounters, MarketState
 
 
 def first_come(nodes: np.ndarray, available: np.ndarray) -> np.ndarray:
@@ -186,6 +193,9 @@ class SupplyChain:
         supplier: For each tier, the index of each node's supplier in the tier above
             (all zeros for the first tier, whose supplier is the maker).
         names: Tier names.
+        cash: For each tier, the cash of each distributor (its ledger account is the sum).
+        produced_total: Units the maker has completed since day 0.
+        units_to_distributors: Units the maker has sold to the first tier since day 0.
     """
 
     def __init__(
@@ -207,6 +217,8 @@ class SupplyChain:
         self.tiers: list[StockPoint] = []
         self.produced_total = 0
         self.produced_today = 0
+        self.units_to_distributors = 0
+        self.cash: list[np.ndarray] = []
         if not tiers:
             return
         forecasts: list[np.ndarray] = [np.asarray(retail_launch_forecast, dtype=np.float64)]
@@ -217,6 +229,7 @@ class SupplyChain:
             self.tiers.append(
                 StockPoint(len(forecast), tier.lead_time_days, tier.forecast_window_days, forecast)
             )
+        self.cash = [np.zeros(point.count) for point in self.tiers]
 
     # ------------------------------------------------------------------ day 0
 
@@ -318,6 +331,42 @@ class SupplyChain:
         dest.owed -= sent
         dest.send(day, sent)
 
+    # ------------------------------------------------------------------ payments
+
+    def pay_supplier(
+        self, k: int, units: np.ndarray, unit_price: float, ledger: Ledger, today: DayCounters
+    ) -> None:
+        """Tier ``k`` pays its suppliers for ``units`` received (distributors' cash, ledger)."""
+        names = self.names
+        amount = units * unit_price
+        self.cash[k] -= amount
+        total = float(amount.sum())
+        if k == 0:
+            self.units_to_distributors += int(units.sum())
+            today.units_from_maker += int(units.sum())
+            ledger.transfer(distributor_account(names[0]), MAKER, total, "wholesale")
+        else:
+            self.cash[k - 1] += np.bincount(
+                self.supplier[k], weights=amount, minlength=len(self.cash[k - 1])
+            )
+            ledger.transfer(
+                distributor_account(names[k]),
+                distributor_account(names[k - 1]),
+                total,
+                f"trade_{names[k]}",
+            )
+
+    def book_retail_sales(self, regions: np.ndarray, price: float, ledger: Ledger) -> None:
+        """Consumers of ``regions`` (one per unit sold) pay their retailer the shelf price."""
+        retail = len(self.tiers) - 1
+        self.cash[retail] += price * np.bincount(regions, minlength=len(self.cash[retail]))
+        ledger.transfer(
+            CONSUMERS,
+            distributor_account(self.names[retail]),
+            price * len(regions),
+            "spend_b2b2c",
+        )
+
     # ------------------------------------------------------------------ measures
 
     def backlog_total(self) -> int:
@@ -347,3 +396,89 @@ def tier_prices(wholesale_price: float, tiers: list[Tier]) -> tuple[np.ndarray, 
         price = price * (1.0 + tier.markup)
         sell[k] = price
     return buy, sell
+
+
+# ---------------------------------------------------------------------- building and the day
+
+
+def build_supply_chain(
+    scenario: Scenario, graph: graphs.SocialGraph, region: np.ndarray, rng: np.random.Generator
+) -> SupplyChain:
+    """The maker's stock point and the B2B2C tiers of a market (ODD: Initialisation).
+
+    ⌈N / ``consumers_per_retailer``⌉ retailers, one per graph region (``region`` is filled in
+    place with each consumer's retailer); going up, tier *k* has ⌈count(k+1) / ``serves``ₖ⌉
+    distributors whose seed nodes are a random subset of the seeds below, each serving the
+    nodes below that are nearest to it in hops. Without B2B2C only the maker's stock exists.
+    """
+    b2b2c = scenario.channels.b2b2c
+    n = graph.n
+    launch_total = scenario.manufacturer.launch_demand_per_1000_per_day * n / 1000.0
+    if not b2b2c.enabled:
+        return SupplyChain(scenario.manufacturer, launch_total, [], [], np.zeros(0))
+    n_retail = max(1, min(n, math.ceil(n / b2b2c.consumers_per_retailer)))
+    retail_region, seeds = graphs.partition_regions(graph, n_retail, rng)
+    region[:] = retail_region
+    served = np.bincount(retail_region, minlength=n_retail)
+    counts = [n_retail]
+    supplier: list[np.ndarray] = [np.zeros(0, dtype=np.intp)] * len(b2b2c.tiers)
+    down_seeds = seeds
+    for k in range(len(b2b2c.tiers) - 2, -1, -1):
+        n_up = max(1, math.ceil(counts[0] / b2b2c.tiers[k].serves))
+        pick = np.sort(rng.choice(len(down_seeds), size=n_up, replace=False))
+        supplier[k + 1] = graphs.nearest_seed(graph, down_seeds[pick], down_seeds, rng)
+        down_seeds = down_seeds[pick]
+        counts.insert(0, n_up)
+    supplier[0] = np.zeros(counts[0], dtype=np.intp)
+    retail_forecast = b2b2c.launch_demand_per_1000_per_day * served / 1000.0
+    return SupplyChain(scenario.manufacturer, launch_total, b2b2c.tiers, supplier, retail_forecast)
+
+
+def stock_day_zero(
+    supply: SupplyChain, scenario: Scenario, ledger: Ledger, today: DayCounters
+) -> None:
+    """Day-0 sell-in: the maker produces the initial stock of every tier and sells it down.
+
+    Each tier gets ``initial_stock_days`` × its launch forecast, the maker its own; the maker
+    pays ``unit_cost`` for all of it and each tier pays its supplier's price.
+    """
+    tiers = scenario.channels.b2b2c.tiers if supply.tiers else []
+    placed = supply.initial_stock(tiers, scenario.manufacturer)
+    maker_units = int(supply.maker.on_hand[0])
+    produced = maker_units + sum(int(u.sum()) for u in placed)
+    supply.produced_total += produced
+    ledger.transfer(MAKER, SUPPLIERS, produced * scenario.product.unit_cost, "production")
+    if placed:
+        buy, _ = tier_prices(scenario.channels.b2b2c.wholesale_price, tiers)
+        for k, units in enumerate(placed):
+            supply.pay_supplier(k, units, buy[k], ledger, today)
+
+
+class SupplyStage:
+    """Stages 2 and 6 of the day for the maker's stock and the B2B2C tiers."""
+
+    def __init__(self, supply: SupplyChain, market: MarketState, ledger: Ledger) -> None:
+        self.supply = supply
+        self.market = market
+        self.ledger = ledger
+
+    def receive(self, day: int) -> None:
+        """Stage 2: shipments and completed production arrive; the maker pays for what it made."""
+        produced = self.supply.start_day(day)
+        unit_cost = self.market.params.product.unit_cost
+        self.ledger.transfer(MAKER, SUPPLIERS, produced * unit_cost, "production")
+
+    def review(self, day: int, today: DayCounters) -> None:
+        """Stage 6: every tier and the maker review, order and ship; shipments are paid for."""
+        p = self.market.params
+        supply = self.supply
+        shipped, _ = supply.review(day, p.channels.b2b2c.tiers, p.manufacturer)
+        if not supply.tiers:
+            return
+        buy, sell = tier_prices(p.channels.b2b2c.wholesale_price, p.channels.b2b2c.tiers)
+        for k, units in enumerate(shipped):
+            supply.pay_supplier(k, units, buy[k], self.ledger, today)
+        margin = 0.0
+        for k, point in enumerate(supply.tiers):
+            margin += float(point.sold_today.sum()) * (sell[k] - buy[k])
+        today.distributor_margin = margin

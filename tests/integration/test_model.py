@@ -8,9 +8,9 @@ import pytest
 
 from sim.agents import Distributor, Manufacturer, MicroStore
 from sim.consumers import EMPLOYEE
-from sim.microstores import EMPLOYEE_KIND, OPPORTUNIST_KIND
 from sim.model import ChannelModel
 from sim.scenario import Scenario
+from sim.stores import EMPLOYEE_KIND, OPPORTUNIST_KIND
 
 
 def scenario(**sections: object) -> Scenario:
@@ -72,7 +72,7 @@ def test_offline_shutdown_stops_offline_sales_and_shifts_habits() -> None:
     after = frame.loc[day >= 120, "units_b2c"].mean()
     assert during - before > 0.4 * offline_before  # much of the offline demand moves online
     assert after > before
-    assert model.event_log == [(30, "close b2b2c"), (90, "reopen b2b2c")]
+    assert model.market.event_log == [(30, "close b2b2c"), (90, "reopen b2b2c")]
 
 
 def test_set_event_changes_the_rebate_paid() -> None:

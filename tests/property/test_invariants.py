@@ -94,7 +94,7 @@ def note_coverage(model: ChannelModel) -> None:
         event(f"sales {ch}: {bool(frame[f'units_{ch}'].sum() > 0)}")
     event(f"stores opened: {len(model.stores) > 0}")
     event(f"stores closed: {bool(frame['stores_closed'].sum() > 0)}")
-    event(f"events applied: {len(model.event_log) > 0}")
+    event(f"events applied: {len(model.market.event_log) > 0}")
     event(f"retail backlog: {model.supply.backlog_total() > 0}")
 
 
@@ -143,10 +143,10 @@ def test_accounting_recomputed_from_public_state(data: dict[str, Any]) -> None:
     n = scenario.market.consumers
     model = ChannelModel(scenario)
     unit_cost = scenario.product.unit_cost
-    sell_in_units = model.units_to_distributors
+    sell_in_units = model.supply.units_to_distributors
     day0_profit = sell_in_units * (scenario.channels.b2b2c.wholesale_price - unit_cost)
-    assert math.isclose(model.profit_cumulative, day0_profit, rel_tol=REL, abs_tol=1e-6), (
-        f"day 0: profit {model.profit_cumulative} != sell-in margin {day0_profit}"
+    assert math.isclose(model.accounts.cumulative, day0_profit, rel_tol=REL, abs_tol=1e-6), (
+        f"day 0: profit {model.accounts.cumulative} != sell-in margin {day0_profit}"
     )
 
     snap: dict[str, list[float]] = {
@@ -169,10 +169,10 @@ def test_accounting_recomputed_from_public_state(data: dict[str, Any]) -> None:
     for day in days_of(model):
         c = model.consumers
         live = model.params
-        snap["sold"].append(model.units_sold_total)
+        snap["sold"].append(model.market.units_sold_total)
         snap["purchases"].append(int(c.purchases.sum()))
         snap["produced"].append(model.supply.produced_total)
-        snap["to_distributors"].append(model.units_to_distributors)
+        snap["to_distributors"].append(model.supply.units_to_distributors)
         snap["owners_balance"].append(model.ledger.balances[STORE_OWNERS])
         snap["price_b2b2c"].append(shelf_price(live))
         snap["price_b2c"].append(live.channels.b2c.price)
@@ -382,13 +382,13 @@ def final_state(model: ChannelModel) -> dict[str, Any]:
     s = model.stores
     return {
         "frame": model.datacollector.get_model_vars_dataframe(),
-        "events": list(model.event_log),
+        "events": list(model.market.event_log),
         "consumers": {
             k: getattr(c, k).copy()
             for k in ("attitude", "habit", "aware", "adopted", "need_day", "purchases", "store")
         },
         "stores": {k: s.column(k).copy() for k in ("owner", "is_open", "units", "rebate_income")},
-        "trust": model.edge_trust.copy(),
+        "trust": model.friendships.trust.copy(),
     }
 
 
@@ -431,9 +431,9 @@ def test_trust_and_attitude_stay_in_range(data: dict[str, Any], probe: list[int]
     who = sorted({i % n for i in probe})
     model = ChannelModel(scenario)
     for day in days_of(model, from_day_0=True):
-        trust = model.edge_trust
+        trust = model.friendships.trust
         assert ((trust >= 0.0) & (trust <= 1.0)).all(), f"day {day}: trust outside [0, 1]"
-        assert 0.0 <= model.mean_trust() <= 1.0, f"day {day}: mean trust"
+        assert 0.0 <= model.friendships.mean_trust() <= 1.0, f"day {day}: mean trust"
         if day > 0:
             assert 0.0 <= model.measures["mean_trust"] <= 1.0, f"day {day}: mean_trust measure"
         attitude = model.consumers.attitude

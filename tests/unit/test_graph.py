@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sim import graph as sg
 from sim.graph import EdgeListError, SocialGraph
+from sim.graph import cache as graph_cache
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -478,7 +479,7 @@ def test_disk_cache_hit(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
     def boom(*args: object, **kwargs: object) -> SocialGraph:
         raise AssertionError("should have been loaded from the disk cache")
 
-    monkeypatch.setattr(sg, "_generate", boom)
+    monkeypatch.setattr(graph_cache, "_generate", boom)
     h = sg.build_graph("stochastic_block", 300, dict(reversed(params.items())), 2, tmp_path)
     assert h is not g
     np.testing.assert_array_equal(g.indptr, h.indptr)
@@ -492,7 +493,7 @@ def test_disk_cache_hit(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.undo()
     c = sg.build_graph("complete", 50, {}, seed=0, cache_dir=tmp_path / "sub")
     sg.clear_memory_cache()
-    monkeypatch.setattr(sg, "_generate", boom)
+    monkeypatch.setattr(graph_cache, "_generate", boom)
     c2 = sg.build_graph("complete", 50, {}, seed=0, cache_dir=tmp_path / "sub")
     assert c2.complete
     assert c2.n == c.n == 50
@@ -516,7 +517,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path: pathlib.Path) -> None:
     h = sg.build_graph("powerlaw_cluster", 200, params, seed=1, cache_dir=tmp_path)
     np.testing.assert_array_equal(g.indices, h.indices)
     # the file was rewritten and is valid again
-    assert sg._load_npz(path) is not None
+    assert graph_cache._load_npz(path) is not None
     # truncated file
     path.write_bytes(path.read_bytes()[:100])
     sg.clear_memory_cache()

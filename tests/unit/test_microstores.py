@@ -6,18 +6,16 @@ import numpy as np
 import pytest
 
 from sim.consumers import EMPLOYEE, ORDINARY
-from sim.microstores import (
+from sim.microstores import keeps_store_value, opening_hazard, update_income_ewma
+from sim.scenario import B2C2C
+from sim.stores import (
     EMPLOYEE_KIND,
     FAN_KIND,
     INFLUENCER_KIND,
     OPPORTUNIST_KIND,
     StoreBook,
-    keeps_store_value,
-    opening_hazard,
     store_kinds,
-    update_income_ewma,
 )
-from sim.scenario import B2C2C
 
 
 def test_opening_hazard_terms() -> None:

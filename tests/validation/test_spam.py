@@ -103,7 +103,7 @@ def test_spamming_wins_the_first_weeks_and_loses_the_year() -> None:
 
 def test_trust_stays_in_range_under_heavy_spam() -> None:
     model, frame = run({"posts_per_day": 30.0, "content_quality": 0.0}, seed=4, days=60)
-    assert model.edge_trust.min() >= 0.0 and model.edge_trust.max() <= 1.0
+    assert model.friendships.trust.min() >= 0.0 and model.friendships.trust.max() <= 1.0
     assert frame["detractors"].iloc[-1] > frame["detractors"].iloc[0]
     assert model.invariant_violations() == []
 

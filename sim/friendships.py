@@ -1,12 +1,19 @@
-"""Sums over each consumer's friends, kept up to date as the few things that change do change.
+"""Friendships: the per-edge state of the social graph and the friend sums kept from it.
 
-Word of mouth needs, every day and for every consumer *i*, ``Σⱼ τᵢⱼ`` and ``Σⱼ τᵢⱼ·fⱼ`` for
-flags *f* such as "has adopted" (positive word of mouth) or "is a detractor" (negative word of
-mouth); store opening needs the number of friends running an open store; posting needs
-``Σⱼ τᵢⱼ·xⱼ`` over friends who posted. Recomputing them as sparse products over the whole graph
-every day costs O(edges) per day; instead they are updated from the day's changes (consumers
-whose flag switched, stores opened or closed, trust edited by screen-spam decay), which costs
-O(friends of what changed).
+Every friendship is a directed CSR entry (reader *i*, friend *j*; each undirected edge is stored
+twice) carrying *i*'s trust τᵢⱼ in *j*, the annoyance Aᵢⱼ that *j*'s posts caused and the day it
+was last updated, and whether *i* muted or blocked *j*. Each consumer also has a tolerance Tᵢ
+(posts a day from one friend it accepts) and a detractor flag. All of it lives in
+:class:`Friendships`; the screen-spam rules that change it are in :mod:`sim.trust` and the
+posting stage (:mod:`sim.posting`).
+
+Friend sums. Word of mouth needs, every day and for every consumer *i*, ``Σⱼ τᵢⱼ`` and
+``Σⱼ τᵢⱼ·fⱼ`` for flags *f* such as "has adopted" (positive word of mouth) or "is a detractor"
+(negative word of mouth); store opening needs the number of friends running an open store;
+posting needs ``Σⱼ τᵢⱼ·xⱼ`` over friends who posted. Recomputing them as sparse products over
+the whole graph every day costs O(edges) per day; instead :class:`FriendSums` updates them from
+the day's changes (consumers whose flag switched, stores opened or closed, trust edited by
+screen-spam decay), which costs O(friends of what changed).
 
 On a complete graph (no stored edges, uniform trust τ̄) the same sums are closed-form.
 """
@@ -16,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.graph import SocialGraph
+from sim.scenario import Spam, Trust
+from sim.trust import draw_tolerance
 
 
 class FriendSums:
@@ -155,3 +164,109 @@ class FriendSums:
         if hidden is not None:
             weights = np.where(hidden[reader_entries], 0.0, weights)
         return np.bincount(readers, weights=weights, minlength=self.graph.n)
+
+
+class Friendships:
+    """Per-friendship state (one entry per directed CSR entry) and the friend sums.
+
+    Attributes:
+        graph: The social graph.
+        trust: float32 per entry, τᵢⱼ ∈ [0, 1] (empty on a complete graph: uniform τ̄).
+        annoyance: float32 per entry, Aᵢⱼ at its last update.
+        annoyance_day: int32 per entry, day Aᵢⱼ was last updated (its decay is applied lazily).
+        muted, blocked: bool per entry; *i* muted (blocked) *j* (a block is also a mute).
+        muted_count, blocked_count: entries muted and blocked so far.
+        store_friendships: friendships of the owners of every store ever opened (the
+            denominator of the muted and blocked shares).
+        tolerance: float32 per consumer, Tᵢ.
+        detractor: bool per consumer, attitude below ``spam.detractor_attitude``.
+        sums: The friend sums (:class:`FriendSums`) over ``trust``.
+    """
+
+    def __init__(
+        self,
+        graph: SocialGraph,
+        trust: np.ndarray,
+        uniform_trust: float,
+        tolerance: np.ndarray,
+        detractor: np.ndarray,
+    ) -> None:
+        self.graph = graph
+        self.trust = trust
+        self.uniform_trust = uniform_trust
+        entries = graph.n_entries
+        self.annoyance = np.zeros(entries, dtype=np.float32)
+        self.annoyance_day = np.zeros(entries, dtype=np.int32)
+        self.muted = np.zeros(entries, dtype=bool)
+        self.blocked = np.zeros(entries, dtype=bool)
+        self.muted_count = 0
+        self.blocked_count = 0
+        self.store_friendships = 0
+        self.tolerance = tolerance
+        self.detractor = detractor
+        self.sums = FriendSums(graph, trust, uniform_trust)
+
+    @classmethod
+    def create(
+        cls,
+        graph: SocialGraph,
+        trust: Trust,
+        spam: Spam,
+        attitude: np.ndarray,
+        adopted: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Friendships:
+        """Initial friendships (ODD: Initialisation).
+
+        τᵢⱼ ~ Normal(``trust.initial_mean``, ``trust.initial_sd``) clipped to [0, 1] per
+        directed friendship; tolerance log-normal (:func:`sim.trust.draw_tolerance`);
+        detractors are the consumers whose attitude is below ``spam.detractor_attitude``. The
+        friend sums track adopters and detractors.
+        """
+        if graph.complete:
+            edge_trust = np.zeros(0, dtype=np.float32)
+        else:
+            draws = rng.normal(trust.initial_mean, trust.initial_sd, size=graph.n_entries)
+            edge_trust = np.clip(draws, 0.0, 1.0).astype(np.float32)
+        tolerance = draw_tolerance(spam, graph.n, rng)
+        detractor = attitude < spam.detractor_attitude
+        friendships = cls(graph, edge_trust, trust.initial_mean, tolerance, detractor)
+        friendships.sums.track("adopters", adopted)
+        friendships.sums.track("detractors", detractor)
+        return friendships
+
+    # ------------------------------------------------------------------ reads
+
+    def trust_in_owners(self, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each owner node: (Σ over its friends of their trust in it, number of friends)."""
+        if self.graph.complete:
+            n = self.graph.n - 1
+            return np.full(len(owners), self.uniform_trust * n), np.full(len(owners), n)
+        g = self.graph
+        group, entries = g.row_entries(owners)
+        trust = self.trust[g.reverse_entry()[entries]].astype(np.float64)
+        total = np.bincount(group, weights=trust, minlength=len(owners))
+        return total, np.bincount(group, minlength=len(owners))
+
+    def mean_trust(self) -> float:
+        """Mean trust over every friendship (τ̄ on a complete graph)."""
+        if self.graph.complete:
+            return float(self.uniform_trust)
+        return float(self.trust.mean()) if len(self.trust) else 0.0
+
+    # ------------------------------------------------------------------ changes
+
+    def update_detractors(self, attitude: np.ndarray, threshold: float) -> None:
+        """Re-derive who is a detractor (attitude below ``threshold``) and update the sums."""
+        now = attitude < threshold
+        on = np.flatnonzero(now & ~self.detractor)
+        off = np.flatnonzero(~now & self.detractor)
+        self.detractor[:] = now
+        self.sums.switched("detractors", on, off)
+
+    def mute(self, entries: np.ndarray, blocked: np.ndarray) -> None:
+        """Readers of ``entries`` mute their friend; those of ``blocked`` block it as well."""
+        self.muted[entries] = True
+        self.blocked[blocked] = True
+        self.muted_count += len(entries)
+        self.blocked_count += len(blocked)

@@ -1,12 +1,12 @@
-"""Unit tests of the incrementally maintained friend sums (sim/social.py)."""
+"""Unit tests of the incrementally maintained friend sums (sim/friendships.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from sim.friendships import FriendSums
 from sim.graph import complete, powerlaw_cluster
-from sim.social import FriendSums
 
 
 @pytest.fixture

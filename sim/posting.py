@@ -1,0 +1,168 @@
+"""Stage 3: open stores post to their friends, and friends respond (M5, M7).
+
+Each open store posts *k* ~ Poisson(r) times (r its posting policy's current rate); a platform
+crackdown in force may throttle the posts or ban heavy posters. Friends who still see the poster
+update their trust in it and their annoyance by the screen-spam rules of :mod:`sim.trust`, and
+may mute or block it. The stage returns who posted and how many posts a friend sees, which the
+awareness stage (:mod:`sim.diffusion`) turns into exposure; posts seen can also bring a
+purchase forward (:func:`prompt_purchases`). Adaptive posters review their rate in the store
+lifecycle (:func:`adapt_posting`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.consumers import NEVER, ConsumerPopulation
+from sim.friendships import Friendships
+from sim.market import DayCounters, MarketState
+from sim.stores import StoreBook, StoreRoster
+from sim.trust import adapt_rates, respond_to_posts, view_probability
+
+
+@dataclass(frozen=True)
+class Posts:
+    """Today's posts: the owner node of each store that posted and the posts a friend sees."""
+
+    owners: np.ndarray
+    views: np.ndarray
+
+
+class PostingStage:
+    """Stage 3: posting, platform crackdown and readers' response."""
+
+    def __init__(
+        self,
+        book: StoreBook,
+        roster: StoreRoster,
+        friendships: Friendships,
+        consumers: ConsumerPopulation,
+        market: MarketState,
+        rng: np.random.Generator,
+    ) -> None:
+        self.book = book
+        self.roster = roster
+        self.friendships = friendships
+        self.consumers = consumers
+        self.market = market
+        self.rng = rng
+
+    def run(self, day: int, today: DayCounters) -> Posts | None:
+        """Open stores post (if the B2C2C channel is open); returns today's posts or None."""
+        stores = self.book
+        if not self.market.is_open("b2c2c") or stores.size == 0:
+            return None
+        ids = stores.open_ids
+        if len(ids) == 0:
+            return None
+        params = self.market.params
+        posting = params.channels.b2c2c.posting
+        policies = posting.policies
+        fixed = np.array([pol.kind != "adaptive" for pol in policies])[stores.policy[ids]]
+        rate = stores.post_rate[ids].astype(np.float64)
+        rate[fixed] = np.array([pol.posts_per_day for pol in policies])[stores.policy[ids][fixed]]
+        quality = np.array([pol.content_quality for pol in policies])[stores.policy[ids]]
+        peak = np.array([pol.peak_share for pol in policies])[stores.policy[ids]]
+        stores.quality[ids] = quality
+        stores.peak_share[ids] = peak
+        posts = self.rng.poisson(rate).astype(np.int64)
+        crackdown = self.market.crackdown_in_force(day)
+        if crackdown is not None:
+            if crackdown.ban_above is not None:
+                offending = posts > crackdown.ban_above
+                banned = ids[offending & (self.rng.random(len(ids)) < crackdown.ban_probability)]
+                self.roster.close(day, banned, today, banned=True)
+            if crackdown.throttle_above is not None:
+                posts = np.minimum(posts, int(crackdown.throttle_above))
+            live = stores.is_open[ids]
+            ids, posts, quality, peak = ids[live], posts[live], quality[live], peak[live]
+        stores.posts_today[ids] = posts
+        stores.posts_total[ids] += posts
+        stores.window_posts[ids] += posts
+        posted = posts > 0
+        stores.last_post_day[ids[posted]] = day
+        ids, posts, quality, peak = ids[posted], posts[posted], quality[posted], peak[posted]
+        seen = view_probability(posting, peak)
+        if params.spam.enabled and len(ids):
+            self._readers_respond(day, stores.owner[ids], posts, quality, seen)
+        return Posts(owners=stores.owner[ids], views=posts * seen)
+
+    def _readers_respond(
+        self, day: int, owners: np.ndarray, posts: np.ndarray, quality: np.ndarray, seen: np.ndarray
+    ) -> None:
+        """Friends who still see the posters update trust and annoyance; some mute or block (M7).
+
+        A block also lowers the blocker's attitude to the brand, and its baseline, by
+        ``block_attitude_drop``.
+        """
+        f = self.friendships
+        spam = self.market.params.spam
+        g = f.graph
+        group, entries = g.row_entries(owners)
+        reader_entries = g.reverse_entry()[entries]
+        visible = ~f.muted[reader_entries]
+        group, reader_entries = group[visible], reader_entries[visible]
+        readers = g.indices[entries[visible]]
+        response = respond_to_posts(
+            spam,
+            f.trust[reader_entries],
+            f.annoyance[reader_entries],
+            day - f.annoyance_day[reader_entries],
+            posts[group].astype(np.float64),
+            quality[group],
+            seen[group],
+            f.tolerance[readers],
+            self.rng.random(len(readers)),
+        )
+        f.sums.update_trust(reader_entries, response.trust)
+        f.annoyance[reader_entries] = response.annoyance
+        f.annoyance_day[reader_entries] = day
+        f.mute(reader_entries[response.muted], reader_entries[response.blocked])
+        blockers = readers[response.blocked]
+        if len(blockers):
+            drop = np.float32(spam.block_attitude_drop)
+            for attitude in (self.consumers.attitude, self.consumers.baseline_attitude):
+                np.subtract.at(attitude, blockers, drop)
+                np.clip(attitude, -1.0, 1.0, out=attitude)
+
+    def prompt_purchases(self, day: int, exposure: np.ndarray | None) -> None:
+        """Posts seen can bring an aware consumer's next purchase forward to today (M5).
+
+        Hazard ``prompt·Σⱼ τᵢⱼ·viewsⱼ`` for aware consumers not in the market who will need the
+        product again (not one-time buyers who already bought).
+        """
+        if exposure is None:
+            return
+        c = self.consumers
+        prompt = self.market.params.channels.b2c2c.posting.purchase_prompt_per_view
+        if prompt <= 0:
+            return
+        who = np.flatnonzero((exposure > 0) & c.aware & (c.need_day > day) & (c.need_day != NEVER))
+        hit = who[self.rng.random(len(who)) < -np.expm1(-prompt * exposure[who])]
+        c.need_day[hit] = day
+
+
+def adapt_posting(book: StoreBook, market: MarketState, day: int) -> None:
+    """Adaptive owners review their sales per post every ``adapt_every_days`` (M7)."""
+    policies = market.params.channels.b2c2c.posting.policies
+    ids = book.open_ids
+    adaptive = np.array([pol.kind == "adaptive" for pol in policies])[book.policy[ids]]
+    every = np.array([pol.adapt_every_days for pol in policies])[book.policy[ids]]
+    due = ids[adaptive & (day - book.last_review_day[ids] >= every)]
+    if len(due) == 0:
+        return
+    posts = book.window_posts[due]
+    sales_per_post = np.where(posts > 0, book.window_units[due] / np.maximum(posts, 1), 0.0)
+    book.post_rate[due] = adapt_rates(
+        book.post_rate[due].astype(np.float64),
+        sales_per_post,
+        book.last_sales_per_post[due].astype(np.float64),
+        policies,
+        book.policy[due],
+    )
+    book.last_sales_per_post[due] = sales_per_post
+    book.last_review_day[due] = day
+    book.window_posts[due] = 0
+    book.window_units[due] = 0
