@@ -233,8 +233,9 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sim.experiments.report import ReportError, is_results_folder, write_report
+    from sim.experiments.report import write_report
     from sim.experiments.store import consolidate
+    from sim.experiments.sweep_data import ReportError, is_results_folder
 
     folder: Path = args.folder
     try:
@@ -249,7 +250,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare_plan, comparison_table, text_table
-    from sim.experiments.report import load_results
+    from sim.experiments.sweep_data import load_results
 
     if len(args.scenarios) < 2:
         raise UsageError("chansim compare: give at least two scenario files")

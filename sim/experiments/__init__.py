@@ -21,7 +21,12 @@ The three parts of a sweep (as in the EMA Workbench), each swappable:
 * evaluator: :mod:`~sim.experiments.runner` (one run, plain data in and out) and
   :mod:`~sim.experiments.executors` (serial, process pool, Dask);
 * store: :mod:`~sim.experiments.store` (the results folder, crash-safe) and
-  :mod:`~sim.experiments.sweep` (orchestration, resume, Ctrl-C).
+  :mod:`~sim.experiments.sweep` (orchestration, resume, Ctrl-C);
+* analysis, from the results folder's files only: :mod:`~sim.experiments.sweep_data` (the
+  folder read into tables), :mod:`~sim.experiments.statistics` (intervals over replications),
+  :mod:`~sim.experiments.sensitivity` (tornado, Sobol', Morris), :mod:`~sim.experiments.charts`
+  (figures), :mod:`~sim.experiments.tables` (number formats), :mod:`~sim.experiments.compare`
+  (scenarios side by side) and :mod:`~sim.experiments.report` (the Markdown report).
 
 From Python::
 

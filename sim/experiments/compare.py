@@ -24,27 +24,22 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.experiments.report import (
+from sim.experiments.charts import Figure, palette, save_figure, short
+from sim.experiments.statistics import Stats, confidence_band, mean_ci
+from sim.experiments.sweep_data import (
     CHANNEL_NAMES,
     CHANNELS,
     KEY_MEASUREMENTS,
     PYRAMID_KPIS,
     SPAM_KPIS,
-    Figure,
-    _any_on,
-    _band,
-    _colors,
-    _md_table,
-    _save,
-    cell,
+    SweepData,
+    any_on,
     kpi_name,
-    mean_ci,
-    short,
 )
+from sim.experiments.tables import cell, md_table
 
 if TYPE_CHECKING:
     from sim.experiments.plan import Plan
-    from sim.experiments.report import SweepData
 
 DEFAULT_REPLICATIONS = 5
 SMOOTHING_DAYS = 7
@@ -148,15 +143,15 @@ def comparison_kpis(data: SweepData) -> list[str]:
     summary = data.done
     keys = []
     for ch in CHANNELS:
-        if _any_on(summary, f"channels.{ch}.enabled"):
+        if any_on(summary, f"channels.{ch}.enabled"):
             keys += [f"channels.{ch}.units", f"channels.{ch}.maker_margin"]
     keys.append("manufacturer.profit")
-    if _any_on(summary, "channels.b2c2c.enabled"):
+    if any_on(summary, "channels.b2c2c.enabled"):
         keys.append("micro_stores.top20_share")
     keys.append("manufacturer.identified_customers")
-    if _any_on(summary, "mechanisms.spam"):
+    if any_on(summary, "mechanisms.spam"):
         keys += SPAM_KPIS
-    if _any_on(summary, "mechanisms.pyramid"):
+    if any_on(summary, "mechanisms.pyramid"):
         keys += PYRAMID_KPIS
     extra = [k for k in data.outputs if k not in keys]
     return [k for k in [*keys, *extra] if k in summary.columns]
@@ -173,7 +168,7 @@ def _switched_off(data: SweepData, key: str, point: int) -> bool:
         switch = "mechanisms.pyramid"
     elif key.startswith("micro_stores."):
         switch = "channels.b2c2c.enabled"
-    return switch is not None and switch in done.columns and not _any_on(done, switch)
+    return switch is not None and switch in done.columns and not any_on(done, switch)
 
 
 def comparison_table(data: SweepData) -> pd.DataFrame:
@@ -204,8 +199,6 @@ def _cells(data: SweepData, table: pd.DataFrame) -> tuple[list[str], list[list[s
             if r["off"]:
                 row.append("off")
                 continue
-            from sim.experiments.report import Stats
-
             s = Stats(int(r["n"]), r["mean"], r["sd"], r["ci_low"], r["ci_high"])
             row.append(cell(s, runs.get(point, 0)))
         rows.append(row)
@@ -233,7 +226,7 @@ def comparison_markdown(data: SweepData, table: pd.DataFrame) -> str:
             "advertising, parcels); the long-tail share is the share of store sales made by the "
             "top 20 % of micro-stores.",
             "",
-            _md_table(header, rows),
+            md_table(header, rows),
         ]
     )
 
@@ -291,7 +284,7 @@ def _overlay(
             runs[column] = runs[column] / runs["run_id"].map(sizes)
         if window > 1:
             runs = _smoothed(runs, column, window)
-        band = _band(runs, column)
+        band = confidence_band(runs, column)
         ax.plot(band["day"], band["mean"], color=color, label=short(label, 30), lw=1.3)
         ax.fill_between(band["day"], band["low"], band["high"], color=color, alpha=0.2, lw=0)
         drawn = True
@@ -321,7 +314,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     ts = data.timeseries
     if not len(ts) or ts.groupby("run_id")["day"].nunique().max() < 2:
         return [], []
-    colors = _colors(len(data.points))
+    colors = palette(len(data.points))
     every = (data.experiment.get("record") or {}).get("every", 1)
     window = SMOOTHING_DAYS if every == 1 else 1
     smooth = f" ({window}-day mean)" if window > 1 else ""
@@ -329,7 +322,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     figures = []
     drawn: list[str] = []
 
-    channels = [ch for ch in CHANNELS if _any_on(data.done, f"channels.{ch}.enabled")]
+    channels = [ch for ch in CHANNELS if any_on(data.done, f"channels.{ch}.enabled")]
     channels = [ch for ch in channels if f"units_{ch}" in ts.columns]
     if channels:
         fig, axes = plt.subplots(
@@ -345,7 +338,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn += [f"units_{ch}" for ch in CHANNELS]
         figures.append(
             Figure(
-                _save(fig, out / "compare_units_by_channel.png"),
+                save_figure(fig, out / "compare_units_by_channel.png"),
                 "Units sold per day, by channel",
                 f"One panel per channel, {band}; a scenario without the channel has no line. "
                 "Compare both the level and the timing: where a channel takes off, peaks and "
@@ -362,7 +355,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn.append("manufacturer_profit_cumulative")
         figures.append(
             Figure(
-                _save(fig, out / "compare_profit.png"),
+                save_figure(fig, out / "compare_profit.png"),
                 "Manufacturer's cumulative profit",
                 f"The maker's accrued profit to date, {band}. Where a line crosses zero the "
                 "channel mix has paid back its launch costs; the slope at the end is the "
@@ -386,14 +379,14 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn += shares
         figures.append(
             Figure(
-                _save(fig, out / "compare_adoption.png"),
+                save_figure(fig, out / "compare_adoption.png"),
                 "Awareness and adoption",
                 f"Shares of all consumers, {band}. Awareness comes first (media, shelves, "
                 "advertising, friends' posts and word of mouth), then adoption; identified "
                 "customers are those the maker can reach again (direct or store buyers).",
             )
         )
-    if "active_stores" in ts.columns and _any_on(data.done, "channels.b2c2c.enabled"):
+    if "active_stores" in ts.columns and any_on(data.done, "channels.b2c2c.enabled"):
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "active_stores", colors, skip_off="channels.b2c2c.units")
         ax.set_ylabel("active micro-stores")
@@ -403,14 +396,14 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn.append("active_stores")
         figures.append(
             Figure(
-                _save(fig, out / "compare_active_stores.png"),
+                save_figure(fig, out / "compare_active_stores.png"),
                 "Active micro-stores",
                 f"Micro-stores open on each day, {band} (scenarios without micro-stores have "
                 "no line). A rise then fall means owners closing stores that do not pay.",
             )
         )
     spam = [m for m in ("mean_trust", "muted_share") if m in ts.columns]
-    if spam and _any_on(data.done, "mechanisms.spam"):
+    if spam and any_on(data.done, "mechanisms.spam"):
         fig, axes = plt.subplots(1, len(spam), figsize=(4.6 * len(spam), 4.2), squeeze=False)
         for ax, m in zip(axes[0], spam, strict=True):
             _overlay(ax, data, m, colors, skip_off="spam.mean_trust_end")
@@ -422,14 +415,14 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn += spam
         figures.append(
             Figure(
-                _save(fig, out / "compare_trust.png"),
+                save_figure(fig, out / "compare_trust.png"),
                 "Trust and muting",
                 f"Friends' mean trust in store owners and the share of owners' friendships "
                 f"muted, {band}. Falling trust and rising muting are screen spam wearing out "
                 "the channel.",
             )
         )
-    if "participants" in ts.columns and _any_on(data.done, "mechanisms.pyramid"):
+    if "participants" in ts.columns and any_on(data.done, "mechanisms.pyramid"):
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "participants", colors, skip_off="pyramid.share_at_loss")
         ax.set_ylabel("active pyramid agents")
@@ -438,7 +431,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         drawn.append("participants")
         figures.append(
             Figure(
-                _save(fig, out / "compare_pyramid.png"),
+                save_figure(fig, out / "compare_pyramid.png"),
                 "Pyramid agents",
                 f"Active agents of the stock-pressure pyramid, {band}: growth while recruits "
                 "believe the promised profit, then collapse when end demand saturates.",

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiments import report
+from sim.experiments import sensitivity, statistics, sweep_data
 from sim.experiments.designs import sample
 from sim.experiments.plan import load_experiment
 from sim.experiments.spec import MorrisDesign, SalibSobolDesign
@@ -152,11 +152,11 @@ def test_point_statistics_are_student_t_intervals(folders: dict[str, Path]) -> N
 
 
 def test_mean_ci_known_values() -> None:
-    s = report.mean_ci([1, 2, 3, 4, 5, float("nan")])
+    s = statistics.mean_ci([1, 2, 3, 4, 5, float("nan")])
     assert (s.n, s.mean) == (5, 3.0)
     assert s.sd == pytest.approx(math.sqrt(2.5))
     assert s.half_width == pytest.approx(2.776 * math.sqrt(2.5) / math.sqrt(5), rel=1e-3)
-    one = report.mean_ci([7.0])
+    one = statistics.mean_ci([7.0])
     assert one.mean == 7.0 and math.isnan(one.ci_low)
 
 
@@ -238,7 +238,7 @@ def test_report_of_a_folder_that_is_not_a_sweep_exits_2(tmp_path: Path, capsys) 
 # --------------------------------------------------------------------------- validation
 
 
-def synthetic(design, function, *, seed: int = 3) -> report.SweepData:
+def synthetic(design, function, *, seed: int = 3) -> sweep_data.SweepData:
     """Results of a design whose single output is ``function`` of the points (no model)."""
     drawn = sample(design, seed)
     names = list(drawn.problem["names"])
@@ -251,7 +251,7 @@ def synthetic(design, function, *, seed: int = 3) -> report.SweepData:
     summary["run_id"] = [f"p{i:04d}-r000" for i in range(len(x))]
     summary["status"] = "done"
     summary["y"] = y
-    return report.SweepData(
+    return sweep_data.SweepData(
         folder=Path("."),
         experiment={"design": design.model_dump(by_alias=True), "seed": seed},
         problem=drawn.problem,
@@ -277,7 +277,7 @@ def test_sobol_indices_of_the_ishigami_function(tmp_path: Path) -> None:
     def ishigami(x: np.ndarray) -> np.ndarray:
         return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
 
-    _, table, _, notes = report.sobol(synthetic(design, ishigami), tmp_path)
+    _, table, _, notes = sensitivity.sobol(synthetic(design, ishigami), tmp_path)
     assert not notes
     s1 = table.set_index("parameter")["S1"]
     st = table.set_index("parameter")["ST"]
@@ -301,7 +301,7 @@ def test_morris_of_a_linear_function(tmp_path: Path) -> None:
         },
     )
     a = np.array([3.0, 0.0, -2.0])
-    _, table, notes = report.morris(synthetic(design, lambda x: x @ a), tmp_path)
+    _, table, notes = sensitivity.morris(synthetic(design, lambda x: x @ a), tmp_path)
     assert not notes
     t = table.set_index("parameter")
     assert t.loc["x1", "mu_star"] == pytest.approx(3 * 2)
