@@ -18,13 +18,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.measures import gini, lorenz_curve, top_share
+from sim.outputs import CHANNEL_LABELS
 from sim.scenario import CHANNELS
 
-CHANNEL_LABELS = {
-    "b2b2c": "B2B2C (distributors)",
-    "b2c": "B2C (direct)",
-    "b2c2c": "B2C2C (micro-stores)",
-}
 CHANNEL_COLORS = {"b2b2c": "#1f77b4", "b2c": "#ff7f0e", "b2c2c": "#2ca02c"}
 
 

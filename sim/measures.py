@@ -52,84 +52,6 @@ def lorenz_curve(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(0.0, 1.0, n + 1), cum
 
 
-def measure_names(
-    tier_names: list[str], policy_names: list[str], level_names: list[str] | None = None
-) -> list[str]:
-    """Column names of ``timeseries.csv`` after ``day``, in order."""
-    names = [f"units_{c}" for c in CHANNELS]
-    names += ["units_total"]
-    names += [f"revenue_{c}" for c in CHANNELS]
-    names += [f"maker_revenue_{c}" for c in CHANNELS]
-    names += [
-        "cost_production",
-        "cost_of_goods_sold",
-        "cost_logistics",
-        "cost_advertising",
-        "cost_rebates",
-        "cost_buybacks",
-        "distributor_margin",
-        "manufacturer_profit",
-        "manufacturer_profit_cumulative",
-        "manufacturer_cash",
-        "aware",
-        "adopters",
-        "in_market",
-        "identified_customers",
-        "lost_sales",
-        "bought_elsewhere",
-        "active_stores",
-        "stores_opened",
-        "stores_closed",
-        "stores_banned",
-        "store_sales_top20_share",
-        "store_sales_gini",
-        "mean_trust",
-        "muted_edges",
-        "blocked_edges",
-        "muted_share",
-        "blocked_share",
-        "detractors",
-        "posts",
-        "sales_per_post",
-        "units_produced",
-        "production_started",
-        "inventory_maker",
-        "demand_retail",
-    ]
-    for t in tier_names:
-        names += [f"orders_{t}", f"inventory_{t}", f"in_transit_{t}"]
-    for name in policy_names:
-        names += [
-            f"active_stores_{name}",
-            f"posts_{name}",
-            f"units_{name}",
-            f"income_{name}",
-            f"mean_trust_in_{name}",
-        ]
-    names += [f"open_{c}" for c in CHANNELS]
-    if level_names is not None:
-        names += PYRAMID_MEASURES
-        for level in level_names:
-            names += [f"participants_{level}", f"stock_{level}", f"cash_{level}"]
-    return names
-
-
-PYRAMID_MEASURES = [
-    "participants",
-    "participants_joined",
-    "participants_exited",
-    "pyramid_units_to_consumers",
-    "pyramid_units_internal",
-    "pyramid_units_from_maker",
-    "pyramid_stock",
-    "units_dumped",
-    "units_bought_back",
-    "share_at_loss",
-    "hype_profit_per_day",
-    "grey_market_pressure",
-]
-
-
 def daily_measures(
     today: DayCounters,
     accounts: DayAccounts,
@@ -141,7 +63,7 @@ def daily_measures(
     supply: SupplyChain,
     market: MarketState,
 ) -> dict[str, float]:
-    """All measurements of the day just simulated (keys: :func:`measure_names`).
+    """All measurements of the day just simulated (keys: :func:`sim.outputs.measurements`).
 
     Pure: reads the state at the end of the day (after the day's accounts are closed) and
     changes nothing, so measuring twice gives the same row.

@@ -34,8 +34,9 @@ from sim.diffusion import AwarenessStage
 from sim.events import apply_events
 from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
-from sim.measures import daily_measures, measure_names
+from sim.measures import daily_measures
 from sim.microstores import MicroStoreChannel
+from sim.outputs import measurement_names
 from sim.posting import PostingStage
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
@@ -157,14 +158,7 @@ class ChannelModel(mesa.Model):
         )
 
         self.measures: dict[str, float] = {}
-        levels = (
-            [level.name for level in b2c2c.stock_pressure.levels]
-            if isinstance(self.social, Pyramid)
-            else None
-        )
-        names = measure_names(
-            self.supply.names, [pol.name for pol in b2c2c.posting.policies], levels
-        )
+        names = measurement_names(scenario)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.measures[k]) for name in names}
         )

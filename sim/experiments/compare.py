@@ -27,8 +27,6 @@ import pandas as pd
 from sim.experiments.charts import Figure, palette, save_figure, short
 from sim.experiments.statistics import Stats, confidence_band, mean_ci
 from sim.experiments.sweep_data import (
-    CHANNEL_NAMES,
-    CHANNELS,
     KEY_MEASUREMENTS,
     PYRAMID_KPIS,
     SPAM_KPIS,
@@ -37,6 +35,8 @@ from sim.experiments.sweep_data import (
     kpi_name,
 )
 from sim.experiments.tables import cell, md_table
+from sim.outputs import CHANNEL_NAMES
+from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
     from sim.experiments.plan import Plan
@@ -82,8 +82,8 @@ def compare_plan(
         ScenarioError: For any problem with the input, each on one line.
     """
     from sim.experiments.plan import experiment_from_data
-    from sim.experiments.runner import probe
     from sim.loading import Origin, Problem, ScenarioError, load_scenario, parse_override
+    from sim.outputs import measurement_names
 
     problems = [Problem(Origin(str(f)), "", "file not found") for f in files if not f.is_file()]
     if problems:
@@ -128,8 +128,7 @@ def compare_plan(
     plan = experiment_from_data(data, Path.cwd(), origins)
     kept: set[str] = set()
     for base in plan.bases:
-        probed = probe(base)
-        kept.update(probed[0] if probed is not None else MEASUREMENTS)
+        kept.update(measurement_names(base))
     data["measurements"] = [m for m in MEASUREMENTS if m in kept]
     return experiment_from_data(data, Path.cwd(), origins)
 

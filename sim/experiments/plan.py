@@ -62,8 +62,6 @@ RUN_FIELDS: dict[str, str] = {
 """Scenario paths an experiment may not vary or override, and why."""
 
 MAX_PROBLEMS = 20
-MAX_PROBED_POINTS = 32
-"""Points whose one-day summary is probed for an output the base scenarios lack."""
 
 
 @dataclass
@@ -291,7 +289,7 @@ class _Resolver:
             parameters = list(sample.problem["names"])
         points = self._points(sample, bases, parameters)
         self.check()
-        self._check_probed(bases, points)
+        self._check_outputs(bases, points)
         self.check()
         resolved = exp.model_copy(
             update={
@@ -413,14 +411,12 @@ class _Resolver:
                 return path, detail
         return None
 
-    def _check_probed(self, bases: list[Scenario], points: list[Point]) -> None:
-        """Measurement names (kept, stop) and outputs, checked on one-day runs of small copies.
-
-        An output missing from the base scenarios' summaries is looked for in the summaries of
-        up to :data:`MAX_PROBED_POINTS` points (e.g. a bullwhip ratio of a tier only some
-        points have).
-        """
-        from sim.experiments.runner import probe
+    def _check_outputs(self, bases: list[Scenario], points: list[Point]) -> None:
+        """Measurement names (kept, stop) and outputs, checked against the declared outputs
+        (:mod:`sim.outputs`) of the base scenarios and, for an output they lack (e.g. a
+        bullwhip ratio of a tier only some points have), of the points' scenarios."""
+        from sim.experiments.runner import output_keys
+        from sim.outputs import measurement_names
 
         wanted: list[tuple[Key, str]] = []
         if self.exp.measurements is not None:
@@ -433,23 +429,19 @@ class _Resolver:
         measured: set[str] = set()
         keys: set[str] = set()
         for base in bases:
-            probed = probe(base)
-            if probed is None:
-                return  # cannot tell before running; the runs (and the report) will tell
-            measured.update(probed[0])
-            keys.update(probed[1])
+            measured.update(measurement_names(base))
+            keys.update(output_keys(base))
         if any(o not in keys for _, o in outputs):
             seen: set[str] = set()
             for point in points:
-                if len(seen) >= MAX_PROBED_POINTS or all(o in keys for _, o in outputs):
+                if all(o in keys for _, o in outputs):
                     break
                 text = json.dumps(point.values, sort_keys=True)
                 if not point.values or text in seen:
                     continue
                 seen.add(text)
-                probed = probe(apply_values(bases[point.base], copy.deepcopy(point.values)))
-                if probed is not None:
-                    keys.update(probed[1])
+                scenario = apply_values(bases[point.base], copy.deepcopy(point.values))
+                keys.update(output_keys(scenario))
         for key, name in wanted:
             if name not in measured:
                 self.problem(key, f"unknown measurement {name!r}{_close(name, measured)}")

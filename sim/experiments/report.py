@@ -22,10 +22,11 @@ model objects:
     each parameter (sampled designs and grids of more than two parameters); the scenario
     comparison (``scenarios``, see :mod:`sim.experiments.compare`).
 
-Statistics (:func:`sim.experiments.statistics.mean_ci`): over the finished replications of a point with a value (a
-missing or non-finite value, e.g. the collapse day of a pyramid that did not collapse, is left
-out and ``n`` says how many remain): mean, sample standard deviation (ddof 1) and the Student
-t interval ``mean ± t(0.975, n − 1) · sd / √n``; with n = 1 there is no interval (empty cells).
+Statistics (:func:`sim.experiments.statistics.mean_ci`): over the finished replications of a
+point with a value (a missing or non-finite value, e.g. the collapse day of a pyramid that did
+not collapse, is left out and ``n`` says how many remain): mean, sample standard deviation
+(ddof 1) and the Student t interval ``mean ± t(0.975, n − 1) · sd / √n``; with n = 1 there is
+no interval (empty cells).
 
 Sensitivity indices are computed on the point means: the replications of each point are
 averaged first, and the means are passed to SALib in point order (the design's order), with

@@ -182,60 +182,13 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def probe_measurements(scenario: Scenario) -> list[str] | None:
-    """The measurement names a run of this scenario records, from a one-day run of a small copy.
-
-    Returns None when no small copy can be built (the runs themselves will tell).
-    """
-    probed = probe(scenario)
-    return None if probed is None else probed[0]
+RUN_KEYS: tuple[str, ...] = ("days_simulated", "stopped_early")
+"""Keys a run adds to its flattened summary (how far it ran)."""
 
 
-def probe(scenario: Scenario) -> tuple[list[str], list[str]] | None:
-    """Measurement names and summary keys of a one-day run of a small copy of a scenario.
+def output_keys(scenario: Scenario) -> list[str]:
+    """The summary keys of a run of ``scenario`` as in ``summary.csv`` (from the declarations
+    of :mod:`sim.outputs`): the run's seed is a leading column of its own."""
+    from sim.outputs import summary_keys
 
-    The small copy has at most 300 consumers (an edge-list graph is used as it is, up to 5,000
-    consumers). The summary keys are those of ``summary.csv``: flattened ``a.b.c`` names of
-    numbers, booleans and values that can be missing (None, e.g. a pyramid's collapse day),
-    without the excluded entries and the run's seed (a leading column of its own), plus
-    ``days_simulated`` and ``stopped_early``.
-
-    Returns:
-        ``(measurements, summary_keys)``, or None when no small copy can be built or run (the
-        runs themselves will tell).
-    """
-    from sim.model import ChannelModel
-    from sim.results import summarize
-
-    try:
-        small = scenario
-        if scenario.graph.type != "edgelist":
-            small = apply_values(
-                scenario, {"market.consumers": min(scenario.market.consumers, 300), "days": 1}
-            )
-        elif scenario.market.consumers > 5000:
-            return None
-        model = ChannelModel(small)
-        model.run_for(1)
-        summary = summarize(model, {})
-    except Exception:
-        return None
-    keys = [k for k in summary_keys(summary) if k != "seed"]
-    return list(model.measures), [*keys, "days_simulated", "stopped_early"]
-
-
-def summary_keys(summary: dict[str, Any]) -> list[str]:
-    """Flattened names of a summary's entries that :func:`flatten_summary` keeps or that may
-    hold a number in another run (None), in order."""
-    out: list[str] = []
-
-    def walk(node: dict[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            name = f"{prefix}{key}"
-            if isinstance(value, dict):
-                walk(value, name + ".")
-            elif value is None or isinstance(value, bool | np.bool_ | numbers.Real):
-                out.append(name)
-
-    walk({k: v for k, v in summary.items() if k not in EXCLUDED_SUMMARY_KEYS}, "")
-    return out
+    return [k for k in summary_keys(scenario) if k != "seed"] + list(RUN_KEYS)

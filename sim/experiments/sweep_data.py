@@ -10,18 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import yaml
 
+from sim import outputs
 from sim.experiments.statistics import Stats, mean_ci
 from sim.experiments.store import consolidate, read_journal
-
-CHANNELS = ("b2b2c", "b2c", "b2c2c")
-CHANNEL_NAMES = {"b2b2c": "B2B2C", "b2c": "B2C", "b2c2c": "B2C2C"}
+from sim.scenario import CHANNELS
 
 SPAM_KPIS = (
     "spam.mean_trust_end",
@@ -48,40 +44,17 @@ KEY_MEASUREMENTS = (
 )
 """Measurements drawn when an experiment keeps all of them (``measurements: null``)."""
 
-KPI_NAMES = {
-    "manufacturer.profit": "maker's profit",
-    "manufacturer.identified_customers": "identified customers",
-    "micro_stores.top20_share": "top-20 % stores' share of store sales",
-    "micro_stores.gini": "Gini of store sales",
-    "micro_stores.active_end": "active micro-stores (end)",
-    "consumers_aware_end": "aware consumers (end)",
-    "adopters_end": "adopters (end)",
-    "spam.mean_trust_end": "friends' mean trust in owners (end)",
-    "spam.muted_share_end": "muted share of owners' friendships (end)",
-    "spam.blocked_share_end": "blocked share of owners' friendships (end)",
-    "spam.detractors_end": "detractors (end)",
-    "spam.sales_per_post": "sales per post",
-    "pyramid.share_at_loss": "pyramid agents at a loss (share)",
-    "pyramid.stranded_stock": "stranded stock (units)",
-    "pyramid.collapse_day": "collapse day (runs that collapsed)",
-}
-
 
 class ReportError(Exception):
     """A folder that is not a sweep's results folder (bad user input: exit code 2)."""
 
 
 def kpi_name(key: str) -> str:
-    """A KPI's name for tables and figures (the summary key itself if it has none)."""
-    if key in KPI_NAMES:
-        return KPI_NAMES[key]
-    m = re.fullmatch(r"channels\.(b2b2c|b2c|b2c2c)\.(units|maker_margin|consumer_revenue)", key)
-    if m:
-        what = {"units": "units", "maker_margin": "maker's margin", "consumer_revenue": "sales"}
-        return f"{what[m.group(2)]} {CHANNEL_NAMES[m.group(1)]}"
+    """A KPI's or measurement's label for tables and figures (declared in :mod:`sim.outputs`;
+    the key itself if it has none)."""
     if key.startswith("bullwhip_variance_ratio."):
         return f"bullwhip ratio {key.removeprefix('bullwhip_variance_ratio.')}"
-    return key
+    return outputs.label(key)
 
 
 def slug(text: str) -> str:
