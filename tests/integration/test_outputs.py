@@ -1,4 +1,4 @@
-"""The declared outputs (sim/outputs.py) are exactly what runs produce, for every shipped scenario."""
+"""The declared outputs (sim/outputs.py) are what runs produce, for every shipped scenario."""
 
 from __future__ import annotations
 
