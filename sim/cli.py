@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from sim.loading import ScenarioError, load_scenario
+from sim.loading import load_scenario
 from sim.scenario import CHANNELS
+from sim.validation import ScenarioError
 
 if TYPE_CHECKING:
     from sim.experiments.plan import Plan

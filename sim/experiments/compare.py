@@ -82,8 +82,9 @@ def compare_plan(
         ScenarioError: For any problem with the input, each on one line.
     """
     from sim.experiments.plan import experiment_from_data
-    from sim.loading import Origin, Problem, ScenarioError, load_scenario, parse_override
+    from sim.loading import load_scenario, parse_override
     from sim.outputs import measurement_names
+    from sim.validation import Origin, Problem, ScenarioError
 
     problems = [Problem(Origin(str(f)), "", "file not found") for f in files if not f.is_file()]
     if problems:

@@ -37,23 +37,17 @@ from sim.experiments.spec import (
     ScenariosDesign,
 )
 from sim.loading import (
-    Key,
-    Origin,
-    Problem,
-    ScenarioError,
     ScenarioValueError,
     apply_override,
     apply_values,
     display_path,
-    dotted,
     load_scenario,
-    origin_for,
     parse_override,
     read_yaml,
     set_dotted,
-    validate_model,
 )
 from sim.scenario import Scenario
+from sim.validation import Key, Origin, Problem, ScenarioError, dotted, origin_for, validate_model
 
 RUN_FIELDS: dict[str, str] = {
     "seed": "each run's seed is derived from the experiment's seed",

@@ -12,7 +12,7 @@ import yaml
 
 from sim.experiments.plan import Plan, experiment_from_data, load_experiment
 from sim.experiments.seeds import run_id, run_seed, run_seed_sequence
-from sim.loading import ScenarioError
+from sim.validation import ScenarioError
 
 BASE = """\
 name: tiny

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from sim.loading import (
-    Origin,
-    ScenarioError,
     ScenarioValueError,
     apply_values,
     load_scenario,
@@ -21,6 +19,7 @@ from sim.loading import (
     set_dotted,
 )
 from sim.scenario import Scenario
+from sim.validation import Origin, ScenarioError
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

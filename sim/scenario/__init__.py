@@ -1,0 +1,220 @@
+"""The scenario schema: every parameter the model uses, typed, bounded and documented.
+
+A scenario file states only what differs from these defaults. The schema is strict: unknown
+keys, wrong types and out-of-range values are errors (see :mod:`sim.loading` for how they are
+reported). Sources of the defaults are given in the field descriptions, cited by key from
+``docs/REFERENCES.md``. Time unit: one day. Money: one currency unit (yuan in the source
+articles).
+
+The sections are defined by topic in :mod:`~sim.scenario.market` (population, graph, product,
+consumers, awareness, trust, screen-spam readers, choice), :mod:`~sim.scenario.channels` (the
+maker, B2B2C, B2C), :mod:`~sim.scenario.b2c2c` (micro-stores and the pyramid) and
+:mod:`~sim.scenario.events`; every name is re-exported here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from sim.scenario.b2c2c import (
+    B2C2C,
+    POLICY_PRESETS,
+    Closing,
+    Opening,
+    Posting,
+    PostingPolicy,
+    PyramidLevel,
+    Rollout,
+    StockPressure,
+)
+from sim.scenario.base import (
+    CHANNEL_HABIT,
+    CHANNELS,
+    Day,
+    Days,
+    NonNegative,
+    Positive,
+    Probability,
+    Share,
+    Strict,
+)
+from sim.scenario.channels import (
+    B2B2C,
+    B2C,
+    Advertising,
+    Channels,
+    Manufacturer,
+    Tier,
+)
+from sim.scenario.events import (
+    FROZEN_PATHS,
+    LIVE_LIST_FIELDS,
+    CloseChannel,
+    CompetitorEnters,
+    Event,
+    EventBase,
+    OpenToPublic,
+    PlatformCrackdown,
+    ReopenChannel,
+    SetParameters,
+)
+from sim.scenario.market import (
+    Attitudes,
+    BarabasiAlbertGraph,
+    ChannelConstants,
+    ChannelWeights,
+    Choice,
+    CompleteGraph,
+    Consumers,
+    Diffusion,
+    EdgeListGraph,
+    ErdosRenyiGraph,
+    Graph,
+    GraphBase,
+    Market,
+    PowerlawClusterGraph,
+    Product,
+    RingGraph,
+    Spam,
+    StochasticBlockGraph,
+    Trust,
+    WattsStrogatzGraph,
+)
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(Strict):
+    """A resolved scenario: the complete input of one run."""
+
+    name: str = Field("scenario", description="Short name, used in results folder names.")
+    description: str = Field("", description="What the scenario is about.")
+    seed: Annotated[int, Field(ge=0)] = Field(
+        0, description="Root seed of the run's random number generator."
+    )
+    days: Annotated[int, Field(ge=1, le=36_500)] = Field(365, description="Days to simulate.")
+    market: Market = Field(default_factory=Market)
+    graph: Graph = Field(default_factory=lambda: PowerlawClusterGraph(type="powerlaw_cluster"))
+    product: Product = Field(default_factory=Product)
+    consumers: Consumers = Field(default_factory=Consumers)
+    diffusion: Diffusion = Field(default_factory=Diffusion)
+    trust: Trust = Field(default_factory=Trust)
+    spam: Spam = Field(default_factory=Spam)
+    choice: Choice = Field(default_factory=Choice)
+    manufacturer: Manufacturer = Field(default_factory=Manufacturer)
+    channels: Channels = Field(default_factory=Channels)
+    events: list[Event] = Field(default_factory=list, description="Dated events (M9).")
+
+
+def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-section checks that need the whole scenario: (key path, message) pairs."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for i, event in enumerate(scenario.events):
+        if isinstance(event, CloseChannel | ReopenChannel) and not (
+            getattr(scenario.channels, event.channel).enabled
+        ):
+            problems.append((("events", i, "channel"), f"channel {event.channel!r} is not enabled"))
+        if isinstance(event, SetParameters):
+            for path in event.values:
+                try:
+                    check_live_path(path)
+                except ValueError as exc:
+                    problems.append((("events", i, "values", path), str(exc)))
+    if (
+        scenario.spam.enabled
+        and scenario.graph.type == "complete"
+        and (scenario.channels.b2c2c.enabled)
+    ):
+        problems.append(
+            (
+                ("spam", "enabled"),
+                "screen-spam dynamics need stored friendships, which a complete graph does not "
+                "have: set spam.enabled to false or use e.g. a dense erdos_renyi graph",
+            )
+        )
+    return problems
+
+
+def check_live_path(path: str) -> None:
+    """Raise ValueError unless ``path`` names a parameter a ``set`` event may change."""
+    for prefix, fields in LIVE_LIST_FIELDS.items():
+        if path == prefix or path.startswith(prefix + "."):
+            rest = path[len(prefix) + 1 :].split(".")
+            if len(rest) == 2 and rest[0].isdigit() and rest[1] in fields:
+                return
+            raise ValueError(
+                f"{path!r} cannot change during a run (fields of {prefix} that can: "
+                f"{', '.join(fields)})"
+            )
+    for frozen in FROZEN_PATHS:
+        if path == frozen or path.startswith(frozen + "."):
+            raise ValueError(f"{path!r} shapes the built model and cannot change during a run")
+
+
+def channel_enabled(scenario: Scenario) -> dict[str, bool]:
+    """Which channels exist in this scenario, by channel id."""
+    return {c: getattr(scenario.channels, c).enabled for c in CHANNELS}
+
+
+__all__ = [
+    "B2B2C",
+    "B2C",
+    "B2C2C",
+    "CHANNELS",
+    "CHANNEL_HABIT",
+    "FROZEN_PATHS",
+    "LIVE_LIST_FIELDS",
+    "POLICY_PRESETS",
+    "Advertising",
+    "Attitudes",
+    "BarabasiAlbertGraph",
+    "ChannelConstants",
+    "ChannelWeights",
+    "Channels",
+    "Choice",
+    "CloseChannel",
+    "Closing",
+    "CompetitorEnters",
+    "CompleteGraph",
+    "Consumers",
+    "Day",
+    "Days",
+    "Diffusion",
+    "EdgeListGraph",
+    "ErdosRenyiGraph",
+    "Event",
+    "EventBase",
+    "Graph",
+    "GraphBase",
+    "Manufacturer",
+    "Market",
+    "NonNegative",
+    "OpenToPublic",
+    "Opening",
+    "PlatformCrackdown",
+    "Positive",
+    "Posting",
+    "PostingPolicy",
+    "PowerlawClusterGraph",
+    "Probability",
+    "Product",
+    "PyramidLevel",
+    "ReopenChannel",
+    "RingGraph",
+    "Rollout",
+    "Scenario",
+    "SetParameters",
+    "Share",
+    "Spam",
+    "StochasticBlockGraph",
+    "StockPressure",
+    "Strict",
+    "Tier",
+    "Trust",
+    "WattsStrogatzGraph",
+    "channel_enabled",
+    "check_live_path",
+    "semantic_problems",
+]

@@ -1,0 +1,151 @@
+"""The maker and the channels sections of the scenario: B2B2C tiers, the direct shop, and the
+channels together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.b2c2c import B2C2C
+from sim.scenario.base import (
+    Days,
+    NonNegative,
+    Positive,
+    Probability,
+    Strict,
+)
+
+# --------------------------------------------------------------------------- the maker
+
+
+class Manufacturer(Strict):
+    """The brand owner: production and finished-goods inventory (MODEL.md §1)."""
+
+    production_capacity_per_day: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Units that can be completed per day; null: unlimited."
+    )
+    production_lead_time_days: Days = Field(7, description="Days from production order to stock.")
+    forecast_window_days: Days = Field(
+        28, description="Moving-average window of the demand forecast."
+    )
+    safety_factor: NonNegative = Field(1.0, description="Safety stock in standard deviations.")
+    initial_stock_days: NonNegative = Field(
+        14.0, description="Finished goods on day 0, in days of the launch forecast."
+    )
+    launch_demand_per_1000_per_day: NonNegative = Field(
+        0.2, description="Launch forecast of total demand per 1,000 consumers (all channels)."
+    )
+
+
+# --------------------------------------------------------------------------- channels
+
+
+class Tier(Strict):
+    """One tier of the B2B2C chain (order-up-to policy on a moving-average forecast)."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Identifier, used in column names (inventory_<name>, orders_<name>)."
+    )
+    markup: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        description="Markup on the purchase price (practitioner FMCG tables: distributors "
+        "3–10 %, retailers 8–40 %)."
+    )
+    lead_time_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        2, description="Days from placing an order with the supplier to receiving it."
+    )
+    forecast_window_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        14, description="Moving-average window n of the demand forecast."
+    )
+    safety_factor: NonNegative = Field(
+        1.0, description="z in S = L·mean + z·sqrt(L)·sd (0 gives Chen et al.'s bound exactly)."
+    )
+    initial_stock_days: NonNegative = Field(
+        14.0, description="Stock on day 0, in days of the launch forecast."
+    )
+    serves: Annotated[int, Field(ge=1)] = Field(
+        10,
+        description="Downstream outlets served by one distributor of this tier (ignored for "
+        "the last tier, the retailers, whose number follows consumers_per_retailer).",
+    )
+
+
+def _default_tiers() -> list[Tier]:
+    return [
+        Tier(name="national", markup=0.05, lead_time_days=5, serves=1000),
+        Tier(name="regional", markup=0.07, lead_time_days=3, serves=5),
+        Tier(name="retailer", markup=0.20, lead_time_days=2),
+    ]
+
+
+class B2B2C(Strict):
+    """Maker → national → regional distributors → retailers → consumers (MODEL.md M3)."""
+
+    enabled: bool = Field(True, description="Whether the channel exists in this market.")
+    wholesale_price: Positive = Field(
+        742.0,
+        description="Maker's price to the first tier; each tier adds its markup, so the shelf "
+        "price is wholesale · Π(1 + markup). Default: shelf price ≈ list price.",
+    )
+    tiers: Annotated[list[Tier], Field(min_length=1, max_length=8)] = Field(
+        default_factory=_default_tiers,
+        description="Tiers from upstream to downstream; the last one is the retailers.",
+    )
+    consumers_per_retailer: Annotated[int, Field(ge=1)] = Field(
+        2000, description="Consumers per retail catchment area (a graph region)."
+    )
+    retail_stockouts: Literal["lost_sales", "backorder"] = Field(
+        "lost_sales",
+        description="A consumer who finds the shelf empty: lost_sales (tries another channel, "
+        "or waits) or backorder (buys now, the unit is delivered when stock arrives).",
+    )
+    shelf_awareness_per_year: NonNegative = Field(
+        0.2, description="Awareness hazard added by a stocked, open retailer in one's region."
+    )
+    launch_demand_per_1000_per_day: NonNegative = Field(
+        0.1, description="Retailers' launch forecast per 1,000 consumers served (sell-in on day 0)."
+    )
+
+    @model_validator(mode="after")
+    def _unique_tier_names(self) -> B2B2C:
+        names = [t.name for t in self.tiers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"tier names must be unique (got {names})")
+        return self
+
+
+class Advertising(Strict):
+    """Awareness bought by the direct channel (MODEL.md M4)."""
+
+    grps_per_day: NonNegative = Field(
+        10.0,
+        description="Gross rating points per day: impressions per 100 consumers per day.",
+    )
+    cpm: NonNegative = Field(30.0, description="Cost per thousand impressions.")
+    awareness_per_impression: Probability = Field(
+        0.01, description="Probability that one impression makes an unaware consumer aware."
+    )
+
+
+class B2C(Strict):
+    """The maker's direct online shop (MODEL.md M4)."""
+
+    enabled: bool = Field(True, description="Whether the channel exists in this market.")
+    price: Positive = Field(
+        900.0, description="Direct price: below list, there are no distributor margins."
+    )
+    logistics_cost_per_unit: NonNegative = Field(20.0, description="Parcel delivery per unit.")
+    advertising: Advertising = Field(default_factory=Advertising)
+
+
+class Channels(Strict):
+    b2b2c: B2B2C = Field(default_factory=B2B2C)
+    b2c: B2C = Field(default_factory=B2C)
+    b2c2c: B2C2C = Field(default_factory=B2C2C)
+
+    @model_validator(mode="after")
+    def _one_enabled(self) -> Channels:
+        if not (self.b2b2c.enabled or self.b2c.enabled or self.b2c2c.enabled):
+            raise ValueError("at least one channel must be enabled")
+        return self
