@@ -17,7 +17,8 @@ like micro-stores, from their own stock); :class:`Pyramid` is this form of the B
 2. **Quotas**: an agent whose quota day has come buys ``quota_units`` of its level from its
    upline. With the 70 % rule, an agent that has sold less than ``seventy_percent_threshold`` of
    the stock it bought to end consumers is not made to buy. An agent that cannot pay, or whose
-   upline has left (no supplier), exits.
+   upline has left (no supplier), exits. Generations buy in turn from the top of the tree
+   down, so exits cascade down the same day.
 3. **Giving up**: an agent that sold nothing, to consumers or recruits, for
    ``give_up_after_days`` exits.
 4. **Exit**: the maker buys back the remaining stock at ``buyback_share`` of its price if it
@@ -38,13 +39,20 @@ like micro-stores, from their own stock); :class:`Pyramid` is this form of the B
    who then sells to it at its own price, with no margin) whose entry fee and package it can
    pay for; one who cannot afford even the bottom level refuses. Its generation (depth in the
    recruitment tree) is its upline's + 1. With ``upline_choice: seniority`` the recruiting
-   friend who joined first signs the joiner instead.
+   friend who joined first and still has room signs the joiner instead. The day's joiners are
+   signed in a random order; an upline signs them while it has room under ``max_recruits``
+   (with ``trust``, a joiner whose upline is full waits for another day).
 6. **Hype**: H ← H + η·(m − H), with *m* the mean profit per day of agents in for 30 days or
    more (stock valued at what they paid) and η = ``hype_learning_rate``.
 7. **Collapse**: the first day the active agents fall to ``collapse_threshold`` of their peak.
 
-Buying from an upline: the buyer pays the upline its level's price per unit; an upline short of
-stock first buys the shortfall from its own upline, up to the maker (all or nothing).
+Buying (:meth:`Pyramid.supply`, all or nothing for each buyer): the buyer pays its supplier its
+level's price per unit. Top-level agents buy from the maker's finished goods, served in order
+while stock lasts. An upline asked for more than it holds first buys the shortfall of all its
+buyers from its own upline (the same rule one level up, up to the maker), then serves its
+buyers in order while its stock lasts.
+
+Every rule works on all the agents concerned at once (arrays), never one agent at a time.
 """
 
 from __future__ import annotations
@@ -168,56 +176,91 @@ class Pyramid:
 
     # ------------------------------------------------------------------ buying
 
-    def supply(self, store: int, units: int, day: int, today: DayCounters) -> bool:
-        """Agent ``store`` obtains ``units`` from its supplier and pays for them.
+    def level_prices(self) -> np.ndarray:
+        """Price per unit an agent of each level pays its supplier."""
+        return np.array([self.unit_price(k) for k in range(len(self.params.levels))])
 
-        All or nothing: an upline short of stock first buys the shortfall from its own upline.
+    def supply(
+        self, buyers: np.ndarray, units: np.ndarray, day: int, today: DayCounters
+    ) -> np.ndarray:
+        """Agents ``buyers`` (distinct) each obtain ``units`` from their supplier and pay for them.
+
+        A purchase is all or nothing. A buyer who cannot pay, or whose upline has left (no
+        supplier), gets nothing. Top-level agents buy from the maker's finished goods, served in
+        order while stock lasts. An upline asked for more than it holds first buys the shortfall
+        of all its buyers from its own upline (the same rule, one level up, up to the maker);
+        then it serves its buyers in order while its stock lasts.
+
+        Returns:
+            For each buyer, whether it received its units (true for zero units).
         """
-        if units <= 0:
-            return True
+        buyers = np.asarray(buyers, dtype=np.int64)
+        units = np.asarray(units, dtype=np.int64)
+        done = units <= 0
+        want = np.flatnonzero(~done)
+        if len(want) == 0:
+            return done
         book = self.book
-        cost = units * self.unit_price(int(book.level[store]))
-        if book.cash[store] < cost - 1e-9:
-            return False
-        up = int(book.upline[store])
-        if up < 0:
+        who, qty = buyers[want], units[want]
+        cost = qty * self.level_prices()[book.level[who]]
+        pays = book.cash[who] >= cost - 1e-9
+        up = book.upline[who].astype(np.int64)
+        served = np.zeros(len(who), dtype=bool)
+        top = np.flatnonzero(pays & (up < 0))
+        if len(top):
             maker = self.maker
-            maker.demand_today[0] += units
-            if maker.on_hand[0] < units:
-                return False
-            maker.on_hand[0] -= units
-            maker.sold_today[0] += units
-            self.units_from_maker += units
-            self.units_from_maker_total += units
-            today.units_from_maker += units
-            self.ledger.transfer(PARTICIPANTS, MAKER, cost, "revenue_b2c2c")
-        else:
-            if not book.is_open[up]:
-                return False  # the upline has left: no supplier
-            short = units - int(book.inventory[up])
-            if short > 0 and not self.supply(up, short, day, today):
-                return False
-            book.inventory[up] -= units
-            book.cash[up] += cost
-            book.units_downline[up] += units
-            book.last_sale_day[up] = day
-            self.units_internal += units
-            self.units_internal_total += units
-        book.cash[store] -= cost
-        book.inventory[store] += units
-        book.units_bought[store] += units
-        return True
+            maker.demand_today[0] += int(qty[top].sum())
+            got = top[np.cumsum(qty[top]) <= maker.on_hand[0]]
+            taken = int(qty[got].sum())
+            maker.on_hand[0] -= taken
+            maker.sold_today[0] += taken
+            self.units_from_maker += taken
+            self.units_from_maker_total += taken
+            today.units_from_maker += taken
+            self.ledger.transfer(PARTICIPANTS, MAKER, float(cost[got].sum()), "revenue_b2c2c")
+            served[got] = True
+        below = np.flatnonzero(pays & (up >= 0))
+        below = below[book.is_open[up[below]]]
+        if len(below):
+            uplines, group = np.unique(up[below], return_inverse=True)
+            asked = np.bincount(group, weights=qty[below], minlength=len(uplines))
+            short = np.maximum(0, asked.astype(np.int64) - book.inventory[uplines])
+            if (short > 0).any():
+                self.supply(uplines[short > 0], short[short > 0], day, today)
+            order = np.argsort(group, kind="stable")
+            upto = group_cumsum(group[order], qty[below][order])
+            fits = np.empty(len(below), dtype=bool)
+            fits[order] = upto <= book.inventory[uplines][group[order]]
+            got = below[fits]
+            g = group[fits]
+            sold = np.bincount(g, weights=qty[got], minlength=len(uplines)).astype(np.int64)
+            paid = np.bincount(g, weights=cost[got], minlength=len(uplines))
+            book.inventory[uplines] -= sold
+            book.cash[uplines] += paid
+            book.units_downline[uplines] += sold
+            book.last_sale_day[uplines[sold > 0]] = day
+            self.units_internal += int(sold.sum())
+            self.units_internal_total += int(sold.sum())
+            served[got] = True
+        ok = np.flatnonzero(served)
+        book.cash[who[ok]] -= cost[ok]
+        book.inventory[who[ok]] += qty[ok]
+        book.units_bought[who[ok]] += qty[ok]
+        done[want[ok]] = True
+        return done
 
-    def pay_fee(self, store: int, fee: float) -> None:
+    def pay_fees(self, stores: np.ndarray, fees: np.ndarray) -> None:
+        """New agents pay their entry fee to their upline (or to the maker at the top)."""
         book = self.book
-        if fee <= 0:
+        paying = fees > 0
+        stores, fees = stores[paying], fees[paying]
+        if len(stores) == 0:
             return
-        book.cash[store] -= fee
-        up = int(book.upline[store])
-        if up < 0:
-            self.ledger.transfer(PARTICIPANTS, MAKER, fee, "entry_fees")
-        else:
-            book.cash[up] += fee
+        book.cash[stores] -= fees
+        up = book.upline[stores]
+        top = up < 0
+        self.ledger.transfer(PARTICIPANTS, MAKER, float(fees[top].sum()), "entry_fees")
+        np.add.at(book.cash, up[~top], fees[~top])
 
     # ------------------------------------------------------------------ the day
 
@@ -241,117 +284,165 @@ class Pyramid:
             candidates = np.flatnonzero(c.store < 0)
         count = min(self.params.founders, len(candidates))
         chosen = np.sort(self.rng.choice(candidates, size=count, replace=False))
-        for owner in chosen:
-            self.join(int(owner), -1, self.params.founder_savings, day, today)
+        self.join(
+            chosen, np.full(count, -1), np.full(count, self.params.founder_savings), day, today
+        )
 
-    def join(self, owner: int, upline: int, savings: float, day: int, today: DayCounters) -> bool:
-        """Consumer ``owner`` joins under ``upline`` (-1: the maker) if it can afford it."""
-        book = self.book
+    def entry_levels(self, uplines: np.ndarray, savings: np.ndarray) -> np.ndarray:
+        """The level each joiner enters: the highest below its upline's (the top under the
+        maker, the bottom under a bottom-level upline) whose entry fee and package its savings
+        cover; -1 if it cannot afford even the bottom level."""
+        levels = self.params.levels
+        bottom = len(levels) - 1
+        highest = np.where(
+            uplines < 0, 0, np.minimum(self.book.level[np.maximum(uplines, 0)] + 1, bottom)
+        )
+        need = np.array(
+            [
+                lv.entry_fee + lv.entry_units * price
+                for lv, price in zip(levels, self.level_prices(), strict=True)
+            ]
+        )
+        allowed = np.arange(len(levels))[None, :] >= highest[:, None]
+        affordable = allowed & (savings[:, None] >= need[None, :])
+        return np.where(affordable.any(axis=1), affordable.argmax(axis=1), -1)
+
+    def join(
+        self,
+        owners: np.ndarray,
+        uplines: np.ndarray,
+        savings: np.ndarray,
+        day: int,
+        today: DayCounters,
+    ) -> np.ndarray:
+        """Consumers ``owners`` join under ``uplines`` (-1: the maker), those who can afford it.
+
+        Each joiner puts in its savings, pays its level's entry fee and buys the entry package
+        (:meth:`supply`; if the chain cannot deliver, the agent stays, with its money and no
+        stock yet). Returns which owners joined.
+        """
         p = self.params
-        bottom = len(p.levels) - 1
-        highest = 0 if upline < 0 else min(int(book.level[upline]) + 1, bottom)
-        level = self.affordable_level(highest, savings)
-        if level is None:
-            return False
-        spec = p.levels[level]
+        book = self.book
         c = self.consumers
-        kind = store_kinds(
-            c.segment[[owner]],
-            c.attitude[[owner]],
-            c.degree[[owner]],
+        level = self.entry_levels(uplines, savings)
+        joined = level >= 0
+        owners, uplines, savings, level = (
+            owners[joined],
+            uplines[joined],
+            savings[joined],
+            level[joined],
+        )
+        if len(owners) == 0:
+            return joined
+        kinds = store_kinds(
+            c.segment[owners],
+            c.attitude[owners],
+            c.degree[owners],
             self.market.params.channels.b2c2c,
             self.influencer_degree,
         )
-        store = int(self.roster.open(np.array([owner]), kind, np.array([upline]), day, today)[0])
-        book.level[store] = level
-        book.generation[store] = 0 if upline < 0 else int(book.generation[upline]) + 1
-        book.savings_in[store] = savings
-        book.cash[store] = savings
-        book.last_sale_day[store] = day
-        book.next_quota_day[store] = day + p.quota_period_days
-        self.ledger.transfer(CONSUMERS, PARTICIPANTS, savings, "agents_savings")
-        self.pay_fee(store, spec.entry_fee)
-        # the chain may fail to deliver: the agent then stays, with its money and no stock yet
-        self.supply(store, spec.entry_units, day, today)
-        if upline >= 0:
-            book.recruits[upline] += 1
-            self._refresh_recruiter(np.array([upline]))
-        self._refresh_recruiter(np.array([store]))
-        self.joins += 1
-        return True
-
-    def affordable_level(self, highest: int, savings: float) -> int | None:
-        """The highest level from ``highest`` down whose entry fee and package ``savings`` cover."""
-        for level in range(highest, len(self.params.levels)):
-            spec = self.params.levels[level]
-            if savings >= spec.entry_fee + spec.entry_units * self.unit_price(level):
-                return level
-        return None
+        stores = self.roster.open(owners, kinds, uplines, day, today).astype(np.int64)
+        book.level[stores] = level
+        under = uplines >= 0
+        book.generation[stores] = np.where(under, book.generation[np.maximum(uplines, 0)] + 1, 0)
+        book.savings_in[stores] = savings
+        book.cash[stores] = savings
+        book.last_sale_day[stores] = day
+        book.next_quota_day[stores] = day + p.quota_period_days
+        self.ledger.transfer(CONSUMERS, PARTICIPANTS, float(savings.sum()), "agents_savings")
+        fee = np.array([lv.entry_fee for lv in p.levels])[level]
+        self.pay_fees(stores, fee)
+        package = np.array([lv.entry_units for lv in p.levels])[level]
+        self.supply(stores, package, day, today)
+        np.add.at(book.recruits, uplines[under], 1)
+        self._refresh_recruiters(np.unique(uplines[under]))
+        self._refresh_recruiters(stores)
+        self.joins += len(stores)
+        return joined
 
     def quotas(self, day: int, today: DayCounters) -> None:
+        """Agents whose quota day has come buy their quota; those who cannot, exit.
+
+        Generations buy in turn from the top of the tree down, so an upline that exits today
+        leaves its downline without a supplier the same day (exits cascade down).
+        """
         book = self.book
         p = self.params
-        ids = book.open_ids
+        ids = book.open_ids.astype(np.int64)
         due = ids[book.next_quota_day[ids] <= day]
-        for store in due:
-            store = int(store)
-            book.next_quota_day[store] += p.quota_period_days
-            if p.seventy_percent_rule:
-                bought = int(book.units_bought[store])
-                if book.units_retail[store] < p.seventy_percent_threshold * bought:
-                    continue  # may not reorder: the quota is waived
-            units = p.levels[int(book.level[store])].quota_units
-            if not self.supply(store, units, day, today):
-                self.exit(store, day, today)
+        if len(due) == 0:
+            return
+        book.next_quota_day[due] += p.quota_period_days
+        if p.seventy_percent_rule:
+            waived = book.units_retail[due] < p.seventy_percent_threshold * book.units_bought[due]
+            due = due[~waived]  # may not reorder: the quota is waived
+        quota = np.array([lv.quota_units for lv in p.levels])
+        generation = book.generation[due]
+        for g in np.unique(generation):
+            buyers = due[generation == g]
+            buyers = buyers[book.is_open[buyers]]
+            ok = self.supply(buyers, quota[book.level[buyers]], day, today)
+            self.exit(buyers[~ok], day, today)
 
     def give_up(self, day: int, today: DayCounters) -> None:
+        """Agents that sold nothing, to consumers or recruits, for ``give_up_after_days`` exit."""
         book = self.book
-        ids = book.open_ids
+        ids = book.open_ids.astype(np.int64)
         idle = ids[day - book.last_sale_day[ids] >= self.params.give_up_after_days]
-        for store in idle:
-            self.exit(int(store), day, today)
+        self.exit(idle, day, today)
 
-    def exit(self, store: int, day: int, today: DayCounters) -> None:
-        """Agent ``store`` leaves: buy-back or dumping of its stock, then its profit is settled."""
+    def exit(self, stores: np.ndarray, day: int, today: DayCounters) -> None:
+        """Agents ``stores`` leave: buy-back or dumping of their stock; who lost money is noted."""
         book = self.book
         p = self.params
-        if not book.is_open[store]:
+        stores = stores[book.is_open[stores]]
+        if len(stores) == 0:
             return
-        units = int(book.inventory[store])
-        if units > 0 and p.buyback_share > 0:
-            refund = units * self.unit_price(int(book.level[store])) * p.buyback_share
-            book.cash[store] += refund
-            self.ledger.transfer(MAKER, PARTICIPANTS, refund, "buyback")
-            self.maker.on_hand[0] += units
-            book.units_bought_back[store] += units
-            self.units_bought_back += units
-            self.units_bought_back_total += units
-        elif units > 0:
-            proceeds = units * p.dump_price_share * self.market.params.channels.b2c2c.price
-            book.cash[store] += proceeds
-            self.ledger.transfer(LIQUIDATORS, PARTICIPANTS, proceeds, "dumping")
-            book.units_dumped[store] += units
-            self.units_dumped += units
-            self.units_dumped_total += units
-            self.grey_pressure += units / (self.graph.n / 1000.0)
-            self._lower_friends_attitude(int(book.owner[store]), p.dump_attitude_drop)
-        book.inventory[store] = 0
-        lost = book.cash[store] < book.savings_in[store]
-        self.roster.close(day, np.array([store]), today)
-        owner = int(book.owner[store])
-        self._set_flag("recruiters", self.recruiter, owner, False)
-        if lost:
-            self._set_flag("losers", self.loser, owner, True)
-        self.exits += 1
+        units = book.inventory[stores]
+        holding = units > 0
+        sel, held = stores[holding], units[holding]
+        if len(sel) and p.buyback_share > 0:
+            refund = held * self.level_prices()[book.level[sel]] * p.buyback_share
+            book.cash[sel] += refund
+            self.ledger.transfer(MAKER, PARTICIPANTS, float(refund.sum()), "buyback")
+            self.maker.on_hand[0] += int(held.sum())
+            book.units_bought_back[sel] += held
+            self.units_bought_back += int(held.sum())
+            self.units_bought_back_total += int(held.sum())
+        elif len(sel):
+            proceeds = held * (p.dump_price_share * self.market.params.channels.b2c2c.price)
+            book.cash[sel] += proceeds
+            self.ledger.transfer(LIQUIDATORS, PARTICIPANTS, float(proceeds.sum()), "dumping")
+            book.units_dumped[sel] += held
+            self.units_dumped += int(held.sum())
+            self.units_dumped_total += int(held.sum())
+            self.grey_pressure += int(held.sum()) / (self.graph.n / 1000.0)
+            self._lower_friends_attitude(book.owner[sel], p.dump_attitude_drop)
+        book.inventory[stores] = 0
+        lost = book.cash[stores] < book.savings_in[stores]
+        self.roster.close(day, stores, today)
+        owners = book.owner[stores]
+        self._set_flags("recruiters", self.recruiter, owners, False)
+        self._set_flags("losers", self.loser, owners[lost], True)
+        self.exits += len(stores)
 
-    def _lower_friends_attitude(self, node: int, drop: float) -> None:
-        """Every friend of ``node`` loses ``drop`` of attitude to the brand, and of its baseline."""
+    def _lower_friends_attitude(self, nodes: np.ndarray, drop: float) -> None:
+        """Every friend of each of ``nodes`` loses ``drop`` of attitude to the brand, and of its
+        baseline, once per such friend (clipped at −1)."""
         c = self.consumers
-        friends = self.graph.neighbors(node)
+        g = self.graph
+        if g.complete:
+            hits = np.full(g.n, len(nodes), dtype=np.float32)
+            np.subtract.at(hits, nodes, 1)
+        else:
+            _, entries = g.row_entries(nodes)
+            hits = np.bincount(g.indices[entries], minlength=g.n).astype(np.float32)
         for attitude in (c.attitude, c.baseline_attitude):
-            attitude[friends] = np.clip(attitude[friends] - drop, -1.0, 1.0)
+            attitude -= np.float32(drop) * hits
+            np.clip(attitude, -1.0, 1.0, out=attitude)
 
     def recruit(self, day: int, today: DayCounters) -> None:
+        """Pitched consumers join, refuse for good, or wait (ODD 7.8, step 5)."""
         c = self.consumers
         p = self.params
         rng = self.rng
@@ -375,19 +466,74 @@ class Pyramid:
         joiners = who[joining]
         if len(joiners) == 0:
             return
-        seniority = p.upline_choice == "seniority"
-        uplines = (
-            np.zeros(len(joiners), dtype=np.int64)
-            if seniority
-            else (self._choose_recruiters(joiners))
-        )
-        savings = self._draw_savings(len(joiners))
-        for owner, up, money in zip(joiners, uplines, savings, strict=True):
-            up = self._senior_recruiter(int(owner)) if seniority else int(up)
-            if up < 0 or not self._can_recruit(up):
-                continue
-            if not self.join(int(owner), up, float(money), day, today):
-                self.immune[owner] = True
+        if p.upline_choice == "seniority":
+            savings = self._draw_savings(len(joiners))
+            uplines = self._sign_by_seniority(joiners, savings)
+        else:
+            chosen = self._choose_recruiters(joiners)
+            savings = self._draw_savings(len(joiners))
+            uplines = self._sign_by_trust(joiners, savings, chosen)
+        signed = uplines >= 0
+        self.join(joiners[signed], uplines[signed], savings[signed], day, today)
+
+    def _sign_by_trust(
+        self, joiners: np.ndarray, savings: np.ndarray, chosen: np.ndarray
+    ) -> np.ndarray:
+        """Each joiner's upline: the recruiting friend it drew by trust (``chosen``); -1 if
+        none, if that friend has no room left for it (joiners in order), or if the joiner
+        cannot afford to enter under it (it then refuses for good)."""
+        uplines = chosen.copy()
+        signed = uplines >= 0
+        signed[signed] = self.can_recruit(uplines[signed])
+        uplines[~signed] = -1
+        return self._take_room(joiners, savings, uplines, self._room())
+
+    def _sign_by_seniority(self, joiners: np.ndarray, savings: np.ndarray) -> np.ndarray:
+        """Each joiner's upline: its recruiting friend who joined first and still has room,
+        joiners in order (rounds: those who find their senior full try the next one)."""
+        room = self._room()
+        uplines = np.full(len(joiners), -1, dtype=np.int64)
+        pending = np.arange(len(joiners))
+        while len(pending):
+            candidate = self._senior_recruiters(joiners[pending], full=room <= 0)
+            candidate[candidate >= 0] = np.where(
+                self.can_recruit(candidate[candidate >= 0]), candidate[candidate >= 0], -1
+            )
+            has = candidate >= 0
+            pending, candidate = pending[has], candidate[has]
+            taken = self._take_room(joiners[pending], savings[pending], candidate, room)
+            uplines[pending] = taken
+            retry = (taken < 0) & (room[candidate] <= 0) & ~self.immune[joiners[pending]]
+            pending = pending[retry]
+        return uplines
+
+    def _room(self) -> np.ndarray:
+        """Recruits each agent may still sign (a large number without ``max_recruits``)."""
+        recruits = self.book.column("recruits").astype(np.int64)
+        cap = self.params.max_recruits
+        return np.full(len(recruits), np.iinfo(np.int32).max) if cap is None else cap - recruits
+
+    def _take_room(
+        self, joiners: np.ndarray, savings: np.ndarray, uplines: np.ndarray, room: np.ndarray
+    ) -> np.ndarray:
+        """Sign joiners (in order) under ``uplines`` while each upline has room; a joiner who
+        cannot afford any level under its upline refuses for good. ``room`` is used up in
+        place; returns the signed upline per joiner (-1: not signed)."""
+        out = np.full(len(joiners), -1, dtype=np.int64)
+        has = np.flatnonzero(uplines >= 0)
+        if len(has) == 0:
+            return out
+        affordable = self.entry_levels(uplines[has], savings[has]) >= 0
+        self.immune[joiners[has[~affordable]]] = True
+        has = has[affordable]
+        up = uplines[has]
+        order = np.argsort(up, kind="stable")
+        rank = np.empty(len(up), dtype=np.int64)
+        rank[order] = group_cumsum(up[order], np.ones(len(up), dtype=np.int64)) - 1
+        fits = rank < room[up]
+        out[has[fits]] = up[fits]
+        np.subtract.at(room, up[fits], 1)
+        return out
 
     def _choose_recruiters(self, joiners: np.ndarray) -> np.ndarray:
         """For each joiner, a recruiting friend's store, drawn by trust (-1: none)."""
@@ -408,42 +554,54 @@ class Pyramid:
         out[has] = node_store[friends[ok][pick[has]]]
         return out
 
-    def _senior_recruiter(self, owner: int) -> int:
-        """The recruiting friend of ``owner`` who joined first (-1: none)."""
+    def _senior_recruiters(self, joiners: np.ndarray, full: np.ndarray) -> np.ndarray:
+        """For each joiner, the store of its recruiting friend who joined first, among the
+        stores not ``full`` (-1: none)."""
+        node_store = self.consumers.store.astype(np.int64)
         g = self.graph
-        friends = (
-            np.flatnonzero(self.recruiter)
-            if g.complete
-            else g.neighbors(owner)[self.recruiter[g.neighbors(owner)]]
-        )
-        friends = friends[friends != owner]
-        if len(friends) == 0:
-            return -1
-        stores = self.consumers.store[friends]
-        return int(stores.min())  # store ids grow with the joining order
+        none = np.iinfo(np.int64).max
+        if g.complete:
+            recruiting = node_store[self.recruiter]
+            recruiting = recruiting[~full[recruiting]]
+            first = int(recruiting.min()) if len(recruiting) else -1
+            return np.full(len(joiners), first, dtype=np.int64)
+        group, entries = g.row_entries(joiners)
+        friends = g.indices[entries]
+        ok = self.recruiter[friends]
+        ok[ok] = ~full[node_store[friends[ok]]]
+        out = np.full(len(joiners), none, dtype=np.int64)
+        np.minimum.at(out, group[ok], node_store[friends[ok]])  # store ids grow with joining
+        out[out == none] = -1
+        return out
 
-    def _can_recruit(self, store: int) -> bool:
+    def can_recruit(self, stores: np.ndarray) -> np.ndarray:
+        """Whether each agent may sign recruits: open, above the bottom level (unless
+        ``bottom_level_can_recruit``) and under ``max_recruits``."""
         book = self.book
         p = self.params
-        if not book.is_open[store]:
-            return False
-        if int(book.level[store]) == len(p.levels) - 1 and not p.bottom_level_can_recruit:
-            return False
-        return p.max_recruits is None or int(book.recruits[store]) < p.max_recruits
+        ok = book.is_open[stores].copy()
+        if not p.bottom_level_can_recruit:
+            ok &= book.level[stores] != len(p.levels) - 1
+        if p.max_recruits is not None:
+            ok &= book.recruits[stores] < p.max_recruits
+        return ok
 
-    def _refresh_recruiter(self, stores: np.ndarray) -> None:
-        book = self.book
-        for store in stores:
-            owner = int(book.owner[store])
-            self._set_flag("recruiters", self.recruiter, owner, self._can_recruit(int(store)))
+    def _refresh_recruiters(self, stores: np.ndarray) -> None:
+        self._set_flags(
+            "recruiters", self.recruiter, self.book.owner[stores], self.can_recruit(stores)
+        )
 
-    def _set_flag(self, name: str, flags: np.ndarray, node: int, value: bool) -> None:
-        if bool(flags[node]) == value:
+    def _set_flags(
+        self, name: str, flags: np.ndarray, nodes: np.ndarray, values: np.ndarray | bool
+    ) -> None:
+        """Set a tracked flag of ``nodes`` (distinct) and update the friend sums."""
+        values = np.broadcast_to(np.asarray(values, dtype=bool), np.shape(nodes))
+        change = flags[nodes] != values
+        nodes, values = np.asarray(nodes)[change], values[change]
+        if len(nodes) == 0:
             return
-        flags[node] = value
-        on = np.array([node]) if value else np.zeros(0, dtype=np.int64)
-        off = np.zeros(0, dtype=np.int64) if value else np.array([node])
-        self.friendships.sums.switched(name, on, off)
+        flags[nodes] = values
+        self.friendships.sums.switched(name, nodes[values], nodes[~values])
 
     def _draw_savings(self, count: int) -> np.ndarray:
         p = self.params
@@ -519,3 +677,13 @@ class Pyramid:
             out[f"stock_{spec.name}"] = int(inventory[here].sum())
             out[f"cash_{spec.name}"] = float(cash[here].sum())
         return out
+
+
+def group_cumsum(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Running sum of ``values`` within each run of equal ``group`` (sorted) values."""
+    total = np.cumsum(values)
+    if len(group) == 0:
+        return total
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    before = np.repeat(total[start] - values[start], np.diff(np.r_[start, len(group)]))
+    return total - before
