@@ -25,8 +25,8 @@ like micro-stores, from their own stock); :class:`Pyramid` is this form of the B
    does so; otherwise the agent dumps it to liquidators at ``dump_price_share`` of the store
    price, its friends' attitude drops by ``dump_attitude_drop`` and the grey-market pressure *G*
    rises by the units dumped per 1,000 consumers (it decays by ``grey_market_decay_per_day`` and
-   adds ``grey_market_utility``·*G* to the outside option). The agent's profit is its cash
-   minus the money it put in; it may have lost money.
+   adds ``grey_market_utility``·*G* to the outside option). It has lost money if its cash is
+   below the money it put in.
 5. **Recruitment**: a consumer who is not and never was an agent, and has not refused, is
    pitched by the friends who can recruit (active agents under the recruit cap; bottom-level
    agents only if ``bottom_level_can_recruit``). Its joining hazard is ``r·P·σ((π − c)/s)``
@@ -640,15 +640,20 @@ class Pyramid:
 
     # ------------------------------------------------------------------ reads
 
-    def share_at_loss(self) -> float:
-        """Share of everyone who ever joined whose cash plus stock (at the dumping price) is below
-        the money it put in."""
+    def participant_profit(self) -> np.ndarray:
+        """Profit of everyone who ever joined: cash plus the stock still held, valued at the
+        dumping price (what it would fetch), minus the money put in."""
         book = self.book
-        if book.size == 0:
-            return 0.0
         dump_price = self.params.dump_price_share * self.market.params.channels.b2c2c.price
-        value = book.column("cash") + book.column("inventory") * dump_price
-        return float(np.mean(value < book.column("savings_in") - 1e-9))
+        return (
+            book.column("cash") + book.column("inventory") * dump_price - book.column("savings_in")
+        )
+
+    def share_at_loss(self) -> float:
+        """Share of everyone who ever joined whose profit is negative."""
+        if self.book.size == 0:
+            return 0.0
+        return float(np.mean(self.participant_profit() < -1e-9))
 
     def measures(self) -> dict[str, float]:
         """Participants, stock and cash by level; flows of stock; losses (ODD 7.9)."""

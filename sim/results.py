@@ -96,10 +96,7 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
         if pyramid
         else []
     )
-    dump_price = (
-        model.params.channels.b2c2c.stock_pressure.dump_price_share
-        * model.params.channels.b2c2c.price
-    )
+    profit = model.pyramid.participant_profit() if model.pyramid is not None else None
     if pyramid:
         header += [
             "level",
@@ -144,7 +141,7 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
                 int(s.units_dumped[i]),
                 int(s.units_bought_back[i]),
                 int(s.recruits[i]),
-                float(s.cash[i] + s.inventory[i] * dump_price - s.savings_in[i]),
+                float(profit[i]),
             ]
     return header, rows
 
@@ -285,7 +282,7 @@ def pyramid_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
     """
     pyramid = model.pyramid
     book = model.stores
-    profit = book.column("cash") - book.column("savings_in")
+    profit = pyramid.participant_profit()
     levels = pyramid.params.levels
     level = book.column("level")
     by_level = {}
