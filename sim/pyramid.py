@@ -466,6 +466,7 @@ class Pyramid:
         joiners = who[joining]
         if len(joiners) == 0:
             return
+        joiners = joiners[rng.permutation(len(joiners))]  # signed in a random order
         if p.upline_choice == "seniority":
             savings = self._draw_savings(len(joiners))
             uplines = self._sign_by_seniority(joiners, savings)

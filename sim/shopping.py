@@ -167,8 +167,18 @@ class ShoppingStage:
             own = node_store[shoppers]
             has_own = own >= 0
             has_own[has_own] = live[own[has_own]]
-            pick[has_own] = own[has_own]
-            return pick.astype(np.int64), np.where(has_own, 1.0, params.trust.initial_mean)
+            if self.social.sells_to_owner:
+                pick[has_own] = own[has_own]
+                return pick.astype(np.int64), np.where(has_own, 1.0, params.trust.initial_mean)
+            # an agent does not buy from itself: another live store, drawn uniformly
+            again = np.flatnonzero(has_own & (pick == own))
+            if len(live_ids) > 1:
+                r = self.rng.integers(0, len(live_ids) - 1, size=len(again))
+                r += r >= np.searchsorted(live_ids, own[again])
+                pick[again] = live_ids[r]
+            else:
+                pick[again] = -1
+            return pick.astype(np.int64), np.where(pick >= 0, params.trust.initial_mean, 0.0)
         group, entries = g.row_entries(shoppers)
         friend_store = node_store[g.indices[entries]]
         ok = friend_store >= 0
