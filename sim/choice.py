@@ -1,4 +1,4 @@
-"""Channel choice: a multinomial logit over the channels open to each consumer (MODEL.md M2).
+"""Channel choice: a multinomial logit over the channels open to each consumer (M2).
 
 For consumer *i* in the market, the utility of buying the brand through channel *c* is
 
@@ -10,10 +10,12 @@ and not buying it (a competitor, or nothing) has ``U_i0 = u₀ + ε_i0``, with �
 the owner of the micro-store it would buy from, *a* its attitude to the brand, α_c the channel
 constants and u₀ the outside option (absent when ``outside_option_utility`` is null).
 
-A channel is available to *i* when it is open and: offline, the retailer of i's region has
-stock; online, the maker has stock; social, a friend (or i itself) owns an open store that
-posted within ``memory_days`` and the maker has stock. Among several such stores *i* picks one
-with probability proportional to its trust in the owner.
+A channel is available to *i* when it is open and, for the social channel, a friend (or *i*
+itself, where owners may buy from their own store) owns an open store that posted within
+``memory_days`` and that *i* has not muted; among several such stores *i* picks one with
+probability proportional to its trust in the owner (:mod:`sim.shopping`). Stock is not part of
+availability: a shopper who chooses a channel that turns out to be out of stock chooses once more
+among the others.
 """
 
 from __future__ import annotations

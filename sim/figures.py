@@ -244,7 +244,7 @@ def _sales_per_post(ts: dict, policies: list[str], title: str, path: Path) -> Pa
 
 
 def _pyramid(ts: dict, levels: list[str], summary: dict, title: str, path: Path) -> Path:
-    """Agents and stock by level over time, the collapse day marked (MODEL.md M8)."""
+    """Agents and stock by level over time, the collapse day marked (M8)."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
     day = ts["day"]
     ax1.stackplot(day, *[ts[f"participants_{lv}"] for lv in levels], labels=levels)

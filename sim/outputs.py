@@ -67,14 +67,19 @@ def _channel_measures() -> list[Output]:
                 "what consumers paid through the channel",
             )
         )
+    what = {
+        "b2b2c": "wholesale sales to the first tier of distributors",
+        "b2c": "direct sales",
+        "b2c2c": "sales through micro-stores; with a pyramid, sales to its top level plus "
+        "entry fees",
+    }
     for ch in CHANNELS:
         out.append(
             Output(
                 f"maker_revenue_{ch}",
                 f"maker's revenue, {CHANNEL_NAMES[ch]}",
                 "money/day",
-                "B2B2C: wholesale sales to the first tier; B2C2C with a pyramid: sales to its "
-                "top level plus entry fees",
+                what[ch],
             )
         )
     return out

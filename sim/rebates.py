@@ -1,11 +1,13 @@
-"""Rebates on micro-store sales: single- and multi-level, with regulatory caps (MODEL.md M6).
+"""Rebates on micro-store sales: single- and multi-level, with regulatory caps (M6).
 
 A sale of price *P* through store *s* pays ``r₀·P`` to *s*'s owner and ``r_ℓ·P`` to the owner
 of its ℓ-th upline (ℓ = 1 … L), skipping closed or missing uplines (the maker keeps those).
-Levels beyond ``max_rebate_levels`` are not paid, and if the rates sum above
-``max_total_rebate_share`` every rate is scaled down by the same factor. A scenario (or a
-sequence of ``set`` events) whose rates exceed its caps is rejected when it is loaded, so these
-limits only make the rule hold by construction.
+
+The regulatory caps (``max_rebate_levels``, e.g. one level under [DirectSelling2005] and two
+under [WeChat2016]; ``max_total_rebate_share``, 30 % under [DirectSelling2005]) are validated,
+not clamped: a scenario, or a sequence of ``set`` events, whose rates exceed its caps is rejected
+when it is loaded, with a one-line error. A regulation that tightens during a run is a ``set``
+event that changes the rates and the caps together.
 """
 
 from __future__ import annotations
@@ -16,13 +18,9 @@ from sim.scenario import B2C2C
 
 
 def rebate_rates(params: B2C2C) -> np.ndarray:
-    """Rates paid per level, own level first, after both caps."""
-    rates = np.array([params.rebate_rate, *params.upline_rebate_rates], dtype=np.float64)
-    rates = rates[: params.max_rebate_levels]
-    total = rates.sum()
-    if total > params.max_total_rebate_share and total > 0:
-        rates *= params.max_total_rebate_share / total
-    return rates
+    """Rates paid per level, own level first: ``[r₀, r₁, …, r_L]`` (within the caps by
+    validation)."""
+    return np.array([params.rebate_rate, *params.upline_rebate_rates], dtype=np.float64)
 
 
 def pay_rebates(

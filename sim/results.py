@@ -275,7 +275,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
 
 
 def pyramid_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
-    """End-of-run stock-pressure measures (MODEL.md M8).
+    """End-of-run stock-pressure measures (M8).
 
     Stranded stock: units bought into the pyramid that never reached an end consumer at the
     store price — the stock agents still hold at the end plus what they dumped.

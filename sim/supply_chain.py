@@ -10,7 +10,7 @@ the Mesa ``Distributor`` agents are handles onto one row. The rules, in the orde
   a moving average over the last *n* days gives μ̂ and σ̂; the order-up-to level is
   ``S_t = L·μ̂_t + z·√L·σ̂_t``; the order is ``q_t = max(0, ⌈S_t − IP_t⌉)`` with inventory
   position ``IP = on hand + in transit + owed by the supplier − owed to customers``.
-  With z = 0 and an always-stocked supplier this is the policy of Chen et al. (2000), whose
+  With z = 0 and an always-stocked supplier this is the policy of [ChenEtAl2000], whose
   orders satisfy ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand: the bullwhip effect.
 * **Ship**: a supplier ships what its customers are owed, rationing proportionally (largest
   remainder) when short; the rest stays owed (backorders between tiers).

@@ -1,4 +1,4 @@
-"""Published closed-form results the model is validated against (MODEL.md §7).
+"""Published closed-form results the model is validated against (ODD section 1).
 
 These are the reference formulas, written from their sources; the validation tests and reports
 compare simulated output with them. Nothing here is used by the model itself.
@@ -12,7 +12,8 @@ import numpy as np
 
 
 def bass_adoption(t: np.ndarray, p: float, q: float) -> np.ndarray:
-    """Bass (1969) cumulative adoption share ``F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t})``.
+    """Bass cumulative adoption share [Bass1969]:
+    ``F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t})``.
 
     ``p`` and ``q`` are rates per unit of ``t`` (per day if t is in days).
     """
@@ -32,7 +33,7 @@ def bass_peak_share(p: float, q: float) -> float:
 
 
 def ring_adoption(t: np.ndarray, p: float, q: float) -> np.ndarray:
-    """Diffusion on a one-dimensional ring with two neighbours (Fibich & Gibori 2010).
+    """Diffusion on a one-dimensional ring with two neighbours [FibichGibori2010].
 
     ``F(t) = 1 − exp(−(p + q)t + (q/p)(1 − e^{−pt}))``, each adopting neighbour adding q/2 to the
     hazard. It is the lower bound of the network effect: denser graphs lie between it and Bass.
@@ -53,7 +54,7 @@ def bullwhip_ratio(lead_time: float, window: int) -> float:
 def pyramid_saturation_depth(participants: int, recruits_each: int) -> float:
     """Depth of a full k-ary recruitment tree of N participants: ``log_k(N(k − 1) + 1) − 1``.
 
-    The pyramid arithmetic of MODEL.md §7: if every participant signs k recruits, N people are
+    The pyramid arithmetic of ODD section 1: if every participant signs k recruits, N people are
     used up after this many generations below the founder.
     """
     k = recruits_each

@@ -1,4 +1,5 @@
-"""Screen-spam trust decay: what posting does to friends' trust (MODEL.md M7; seeds 003, 004).
+"""Screen-spam trust decay: what posting does to friends' trust (M7; [MicroBusiness2015],
+[NotTaobao2015]).
 
 Every friendship entry (reader *i*, poster *j*) carries trust τᵢⱼ, annoyance Aᵢⱼ and whether
 *i* muted or blocked *j*. On a day the store of *j* makes *k* posts (after any platform

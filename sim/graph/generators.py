@@ -1,7 +1,7 @@
 """Graph generators; all randomness comes from a :class:`numpy.random.Generator`, so the same
 seed always yields identical arrays.
 
-* :func:`powerlaw_cluster` -- Holme & Kim (2002) growth with triad formation (the default),
+* :func:`powerlaw_cluster` -- [HolmeKim2002] growth with triad formation (the default),
 * :func:`barabasi_albert` -- the same engine without triad formation,
 * :func:`watts_strogatz` -- rewired ring lattice,
 * :func:`erdos_renyi` -- G(n, p),
@@ -138,7 +138,7 @@ def _holme_kim_targets(
 def powerlaw_cluster(
     n: int, m: int, triad_probability: float, rng: np.random.Generator
 ) -> SocialGraph:
-    """Holme-Kim (2002) growing scale-free network with tunable clustering.
+    """Holme-Kim [HolmeKim2002] growing scale-free network with tunable clustering.
 
     Process (as in ``networkx.powerlaw_cluster_graph``): start with ``m``
     isolated nodes; the repeated-nodes list ``R`` initially holds each of

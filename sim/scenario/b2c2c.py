@@ -21,7 +21,7 @@ from sim.scenario.base import (
 
 
 class Rollout(Strict):
-    """Who may open a micro-store, from when (seed 001: employees first, then the public)."""
+    """Who may open a micro-store, from when ([Suning2015]: employees first, then the public)."""
 
     employees_from_day: Day = Field(0, description="Day employees may open stores.")
     public_from_day: Day | None = Field(
@@ -30,11 +30,11 @@ class Rollout(Strict):
 
 
 class Opening(Strict):
-    """Daily hazard of opening a store: identity plus interest (MODEL.md M5, seed 000)."""
+    """Daily hazard of opening a store: identity plus interest (M5, [ZTE2014])."""
 
     employee_rate_per_day: NonNegative = Field(
         0.02,
-        description="Hazard for employees once rolled out (seed 001: more than half of the "
+        description="Hazard for employees once rolled out ([Suning2015]: more than half of the "
         "staff opened stores within weeks; 1 − e^(−0.02·35) ≈ 50 %).",
     )
     identity_rate_per_day: NonNegative = Field(
@@ -50,7 +50,7 @@ class Opening(Strict):
         0.5, description="Attitude above which identity drives opening; also the 'fan' kind."
     )
     effort_cost_per_day: NonNegative = Field(
-        7.0, description="Value of an owner's time running a store (seed 001: ~20 min a day)."
+        7.0, description="Value of an owner's time running a store ([Suning2015]: ~20 min a day)."
     )
     income_scale_per_day: Positive = Field(
         5.0, description="Scale of the logistic response of interest to income minus effort."
@@ -69,11 +69,12 @@ POLICY_PRESETS: dict[str, dict[str, float]] = {
     "spammer": {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2},
     "community": {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8},
 }
-"""Defaults of the named posting presets (seeds 003, 004); any stated field wins."""
+"""Defaults of the named posting presets ([MicroBusiness2015], [NotTaobao2015]); any stated
+field wins."""
 
 
 class PostingPolicy(Strict):
-    """How one group of store owners posts (MODEL.md M7): fixed or adaptive rate, content mix."""
+    """How one group of store owners posts (M7): fixed or adaptive rate, content mix."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
         description="Identifier, used in column names (posts_<name>, units_<name>, …)."
@@ -89,11 +90,12 @@ class PostingPolicy(Strict):
     posts_per_day: NonNegative = Field(1.0, description="Mean posts per day (Poisson).")
     content_quality: Probability = Field(
         0.5,
-        description="Share of posts that are useful content rather than ads (seed 003: "
+        description="Share of posts that are useful content rather than ads ([MicroBusiness2015]: "
         "depth, insight, stories, not just product ads).",
     )
     peak_share: Probability = Field(
-        0.5, description="Share of posts made at readers' peak attention time (seed 003)."
+        0.5,
+        description="Share of posts made at readers' peak attention time ([MicroBusiness2015]).",
     )
     adapt_every_days: Days = Field(14, description="Adaptive: days between rate reviews.")
     adapt_step: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
@@ -125,7 +127,7 @@ def _default_policies() -> list[PostingPolicy]:
 
 
 class Posting(Strict):
-    """Owners' posts to friends (MODEL.md M5, M7)."""
+    """Owners' posts to friends (M5, M7)."""
 
     policies: Annotated[list[PostingPolicy], Field(min_length=1, max_length=20)] = Field(
         default_factory=_default_policies,
@@ -146,7 +148,7 @@ class Posting(Strict):
     purchase_prompt_per_view: Probability = Field(
         0.005,
         description="Hazard, per post viewed times trust, that an aware consumer not yet in the "
-        "market is prompted to shop now (seed 001: owners push products around holidays).",
+        "market is prompted to shop now ([Suning2015]: owners push products around holidays).",
     )
     memory_days: Days = Field(
         7, description="A store that posted within this many days is a purchase option."
@@ -164,7 +166,7 @@ class Posting(Strict):
 
 
 class Closing(Strict):
-    """When an owner gives up (MODEL.md M5)."""
+    """When an owner gives up (M5)."""
 
     review_days: Days = Field(60, description="Age before an owner reviews the store; EWMA span.")
     closing_rate_per_day: Probability = Field(
@@ -199,8 +201,9 @@ class PyramidLevel(Strict):
 
 
 def _default_levels() -> list[PyramidLevel]:
-    # Six agent levels as in the prosecuted Taizhou case (MODEL.md §6); entry thresholds that
-    # fall level by level (seed 003: general agents about 2 million yuan, provincial 300–500k).
+    # Six agent levels as in the prosecuted Taizhou case [Taizhou]; entry thresholds that
+    # fall level by level ([MicroBusiness2015]: general agents about 2 million yuan, provincial
+    # 300–500k).
     rows = [
         ("general", 0.30, 3000, 1000),
         ("provincial", 0.40, 1000, 300),
@@ -215,7 +218,7 @@ def _default_levels() -> list[PyramidLevel]:
 
 
 class StockPressure(Strict):
-    """Stock-pressure pyramid: tiered agents must buy stock and recruit (MODEL.md M8).
+    """Stock-pressure pyramid: tiered agents must buy stock and recruit (M8).
 
     When enabled, B2C2C stores are agents who hold stock: they buy entry packages and quotas
     from their upline, sell to friends at the store price and to the recruits they bring in.
@@ -232,8 +235,8 @@ class StockPressure(Strict):
     )
     max_levels: Annotated[int, Field(ge=1, le=50)] = Field(
         6,
-        description="Cap on agent levels (China Direct Selling Regulation 2005 allows one; the "
-        "Taizhou case had six). More levels than the cap is an error.",
+        description="Cap on agent levels ([DirectSelling2005] allows one; the "
+        "Taizhou case [Taizhou] had six). More levels than the cap is an error.",
     )
     max_margin_share: Share = Field(
         1.0,
@@ -349,7 +352,8 @@ class StockPressure(Strict):
 
 
 class B2C2C(Strict):
-    """Micro-stores: people are channels, paid a rebate (MODEL.md M5, M6; seeds 000–002)."""
+    """Micro-stores: people are channels, paid a rebate (M5, M6; [ZTE2014], [Suning2015],
+    [Shen2020])."""
 
     enabled: bool = Field(True, description="Whether the channel exists in this market.")
     price: Positive = Field(1000.0, description="Store price: parity with the list price.")
@@ -358,8 +362,8 @@ class B2C2C(Strict):
     )
     rebate_rate: Share = Field(
         0.05,
-        description="Rebate on the store's own sales. Seed 002: 1 % online referral vs 3–5 % to "
-        "channel distributors; Amazon Associates 1–3 %.",
+        description="Rebate on the store's own sales. [Shen2020]: 1 % online referral vs 3–5 % to "
+        "channel distributors; [AmazonAssociates] 1–3 %.",
     )
     upline_rebate_rates: Annotated[list[Share], Field(max_length=10)] = Field(
         default_factory=list,
@@ -368,8 +372,8 @@ class B2C2C(Strict):
     )
     max_rebate_levels: Annotated[int, Field(ge=1, le=11)] = Field(
         2,
-        description="Cap on levels paid, own level included (WeChat 2016: at most two levels; "
-        "China Direct Selling Regulation 2005: one).",
+        description="Cap on levels paid, own level included ([WeChat2016]: at most two levels; "
+        "[DirectSelling2005]: one).",
     )
     max_total_rebate_share: Share = Field(
         0.30,

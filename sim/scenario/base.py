@@ -10,7 +10,7 @@ CHANNELS: tuple[str, ...] = ("b2b2c", "b2c", "b2c2c")
 """Channel identifiers in the order used by every per-channel array."""
 
 CHANNEL_HABIT: dict[str, str] = {"b2b2c": "offline", "b2c": "online", "b2c2c": "social"}
-"""The purchase habit each channel draws on (MODEL.md M2)."""
+"""The purchase habit each channel draws on (M2)."""
 
 
 class Strict(BaseModel):

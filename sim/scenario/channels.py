@@ -21,7 +21,7 @@ from sim.scenario.base import (
 
 
 class Manufacturer(Strict):
-    """The brand owner: production and finished-goods inventory (MODEL.md §1)."""
+    """The brand owner: production and finished-goods inventory (ODD section 2)."""
 
     production_capacity_per_day: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Units that can be completed per day; null: unlimited."
@@ -49,7 +49,7 @@ class Tier(Strict):
         description="Identifier, used in column names (inventory_<name>, orders_<name>)."
     )
     markup: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        description="Markup on the purchase price (practitioner FMCG tables: distributors "
+        description="Markup on the purchase price ([FMCGMargins], assumed: distributors "
         "3–10 %, retailers 8–40 %)."
     )
     lead_time_days: Annotated[int, Field(ge=1, le=365)] = Field(
@@ -59,7 +59,8 @@ class Tier(Strict):
         14, description="Moving-average window n of the demand forecast."
     )
     safety_factor: NonNegative = Field(
-        1.0, description="z in S = L·mean + z·sqrt(L)·sd (0 gives Chen et al.'s bound exactly)."
+        1.0,
+        description="z in S = L·mean + z·sqrt(L)·sd (0 gives the bound of [ChenEtAl2000] exactly).",
     )
     initial_stock_days: NonNegative = Field(
         14.0, description="Stock on day 0, in days of the launch forecast."
@@ -80,7 +81,7 @@ def _default_tiers() -> list[Tier]:
 
 
 class B2B2C(Strict):
-    """Maker → national → regional distributors → retailers → consumers (MODEL.md M3)."""
+    """Maker → national → regional distributors → retailers → consumers (M3)."""
 
     enabled: bool = Field(True, description="Whether the channel exists in this market.")
     wholesale_price: Positive = Field(
@@ -116,7 +117,7 @@ class B2B2C(Strict):
 
 
 class Advertising(Strict):
-    """Awareness bought by the direct channel (MODEL.md M4)."""
+    """Awareness bought by the direct channel (M4)."""
 
     grps_per_day: NonNegative = Field(
         10.0,
@@ -129,7 +130,7 @@ class Advertising(Strict):
 
 
 class B2C(Strict):
-    """The maker's direct online shop (MODEL.md M4)."""
+    """The maker's direct online shop (M4)."""
 
     enabled: bool = Field(True, description="Whether the channel exists in this market.")
     price: Positive = Field(

@@ -21,7 +21,7 @@ class EventBase(Strict):
 
 
 class CloseChannel(EventBase):
-    """A channel stops selling (the 2020 offline shutdown, seed 002)."""
+    """A channel stops selling (the 2020 offline shutdown, [Shen2020])."""
 
     action: Literal["close_channel"]
     channel: Literal["b2b2c", "b2c", "b2c2c"] = Field(description="The channel to close.")
@@ -35,7 +35,7 @@ class ReopenChannel(EventBase):
 
 
 class OpenToPublic(EventBase):
-    """Micro-stores open to everyone (seed 001: after the employee beta)."""
+    """Micro-stores open to everyone ([Suning2015]: after the employee beta)."""
 
     action: Literal["open_to_public"]
 
@@ -50,7 +50,7 @@ class CompetitorEnters(EventBase):
 
 
 class PlatformCrackdown(EventBase):
-    """The platform throttles or bans heavy posters (MODEL.md M9; WeChat rules against spam)."""
+    """The platform throttles or bans heavy posters (M9; WeChat rules against spam)."""
 
     action: Literal["platform_crackdown"]
     throttle_above: NonNegative | None = Field(

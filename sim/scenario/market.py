@@ -144,7 +144,7 @@ Graph = Annotated[
 
 
 class Product(Strict):
-    """The maker's product (MODEL.md M1: durable or consumable)."""
+    """The maker's product (M1: durable or consumable)."""
 
     kind: Literal["one_time", "durable", "consumable"] = Field(
         "durable",
@@ -185,12 +185,12 @@ class Attitudes(Strict):
 
 
 class Consumers(Strict):
-    """Heterogeneity and habits of the consumer crowd (MODEL.md M2)."""
+    """Heterogeneity and habits of the consumer crowd (M2)."""
 
     habit_mean: ChannelWeights = Field(
         default_factory=lambda: ChannelWeights(offline=0.6, online=0.35, social=0.05),
         description="Mean purchase-habit weights (normalised to sum 1); consumers keep buying "
-        "where they always bought (seeds 001, 004).",
+        "where they always bought ([Suning2015], [NotTaobao2015]).",
     )
     habit_concentration: Positive = Field(
         5.0, description="Dirichlet concentration of individual habits around the mean."
@@ -219,17 +219,17 @@ class Consumers(Strict):
 
 
 class Diffusion(Strict):
-    """Awareness and word of mouth (MODEL.md M1, Bass-compatible)."""
+    """Awareness and word of mouth (M1, Bass-compatible)."""
 
     innovation_rate_per_year: NonNegative = Field(
         0.03,
         description="Bass p: external influence not bought by any channel (media, news). "
-        "Sultan, Farley & Lehmann 1990 meta-analysis: p ≈ 0.03 per year.",
+        "[SultanFarleyLehmann1990] meta-analysis: p ≈ 0.03 per year.",
     )
     imitation_rate_per_year: NonNegative = Field(
         0.38,
         description="Bass q: word of mouth, times the trust-weighted share of adopting friends. "
-        "Sultan, Farley & Lehmann 1990: q ≈ 0.38 per year.",
+        "[SultanFarleyLehmann1990]: q ≈ 0.38 per year.",
     )
     forgetting_rate_per_day: Probability = Field(
         1.0 / 180.0,
@@ -250,7 +250,7 @@ class Trust(Strict):
 
 
 class Choice(Strict):
-    """Multinomial logit channel choice (MODEL.md M2)."""
+    """Multinomial logit channel choice (M2)."""
 
     habit_weight: NonNegative = Field(3.0, description="Utility per unit of habit weight.")
     price_weight: NonNegative = Field(
@@ -269,10 +269,10 @@ class Choice(Strict):
 
 
 class Spam(Strict):
-    """Screen-spam trust decay: readers' tolerance, annoyance, muting, blocking (MODEL.md M7).
+    """Screen-spam trust decay: readers' tolerance, annoyance, muting, blocking (M7).
 
-    Seeds 003 and 004: owners who flood their friends' feeds overdraw their credibility, get
-    muted or blocked, and turn fans into detractors.
+    [MicroBusiness2015], [NotTaobao2015]: owners who flood their friends' feeds overdraw their
+    credibility, get muted or blocked, and turn fans into detractors.
     """
 
     enabled: bool = Field(True, description="Whether posting can wear out friends' trust.")

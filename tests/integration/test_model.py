@@ -1,4 +1,4 @@
-"""Model-level behaviour: determinism, events, rollout, store lifecycle, agents (MODEL.md M1–M9)."""
+"""Model-level behaviour: determinism, events, rollout, store lifecycle, agents (M1–M9)."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def test_employee_first_rollout() -> None:
     assert len(kinds) > 0 and (kinds == EMPLOYEE_KIND).all()
     employees = model.consumers.segment == EMPLOYEE
     share_open = (model.consumers.store[employees] >= 0).mean()
-    assert share_open > 0.5  # seed 001: more than half of the staff opened stores
+    assert share_open > 0.5  # [Suning2015]: more than half of the staff opened stores
     model.run_for(31)
     assert (model.stores.column("kind") != EMPLOYEE_KIND).sum() > 0
 

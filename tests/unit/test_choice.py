@@ -1,4 +1,4 @@
-"""Unit tests of the logit channel choice (sim/choice.py, MODEL.md M2)."""
+"""Unit tests of the logit channel choice (sim/choice.py, M2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit tests of awareness, word of mouth and forgetting (sim/diffusion.py, MODEL.md M1)."""
+"""Unit tests of awareness, word of mouth and forgetting (sim/diffusion.py, M1)."""
 
 from __future__ import annotations
 

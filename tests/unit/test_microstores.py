@@ -1,4 +1,4 @@
-"""Unit tests of micro-store opening, kinds, closing and the store book (MODEL.md M5)."""
+"""Unit tests of micro-store opening, kinds, closing and the store book (M5)."""
 
 from __future__ import annotations
 

@@ -1,32 +1,26 @@
-"""Unit tests of rebates and their caps (sim/rebates.py, MODEL.md M6)."""
+"""Unit tests of rebates and their caps (sim/rebates.py, M6)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from sim.loading import load_scenario
+from sim.model import ChannelModel
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
+from sim.validation import ScenarioError
 
 
 def test_single_level_rate() -> None:
     assert rebate_rates(B2C2C(rebate_rate=0.05)).tolist() == [0.05]
 
 
-def test_levels_beyond_the_cap_are_not_paid() -> None:
-    """An event may lower the cap below the configured levels: extra levels drop."""
+def test_upline_rates_follow_the_own_rate() -> None:
     params = B2C2C(rebate_rate=0.05, upline_rebate_rates=[0.02, 0.01], max_rebate_levels=3)
     assert rebate_rates(params).tolist() == pytest.approx([0.05, 0.02, 0.01])
-    lowered = params.model_copy(update={"max_rebate_levels": 2})
-    assert rebate_rates(lowered).tolist() == pytest.approx([0.05, 0.02])
-
-
-def test_total_cap_scales_all_rates() -> None:
-    params = B2C2C(rebate_rate=0.2, upline_rebate_rates=[0.1], max_total_rebate_share=0.3)
-    lowered = params.model_copy(update={"max_total_rebate_share": 0.15})
-    rates = rebate_rates(lowered)
-    assert rates.sum() == pytest.approx(0.15)
-    assert rates[0] / rates[1] == pytest.approx(2.0)
 
 
 def test_multi_level_chain_pays_each_upline_and_skips_closed_ones() -> None:
@@ -49,3 +43,45 @@ def test_schema_rejects_levels_and_totals_above_caps() -> None:
         B2C2C(upline_rebate_rates=[0.01, 0.01], max_rebate_levels=2)
     with pytest.raises(ValueError, match="max_total_rebate_share"):
         B2C2C(rebate_rate=0.25, upline_rebate_rates=[0.1])
+
+
+def test_an_event_that_lowers_a_cap_below_the_rates_is_rejected(tmp_path: Path) -> None:
+    """Caps are validated, not clamped: the event is refused at load with its line."""
+    path = tmp_path / "tight.yaml"
+    path.write_text(
+        "channels:\n"
+        "  b2c2c:\n"
+        "    rebate_rate: 0.2\n"
+        "events:\n"
+        "  - day: 10\n"
+        "    action: set\n"
+        "    values: {channels.b2c2c.max_total_rebate_share: 0.1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "tight.yaml:7" in str(caught.value)
+    assert "max_total_rebate_share" in str(caught.value)
+
+
+def test_a_regulation_event_lowering_rate_and_cap_together_is_paid_from_its_day() -> None:
+    """Through the model: from day 60 stores earn 1 % instead of 10 %."""
+    scenario = load_scenario(
+        "scenarios/b2c2c_only.yaml",
+        [
+            "market.consumers=10000",
+            "channels.b2c2c.rebate_rate=0.1",
+            "events=[{day: 60, action: set, values: {channels.b2c2c.rebate_rate: 0.01, "
+            "channels.b2c2c.max_total_rebate_share: 0.01}}]",
+        ],
+        days=120,
+    )
+    model = ChannelModel(scenario)
+    model.run_for(120)
+    frame = model.datacollector.get_model_vars_dataframe()
+    price = scenario.channels.b2c2c.price
+    day = frame.index + 1  # row k holds day k + 1
+    before, after = frame[day < 60], frame[day >= 60]
+    assert before["units_b2c2c"].sum() > 0 and after["units_b2c2c"].sum() > 0
+    assert before["cost_rebates"].sum() == pytest.approx(0.1 * price * before["units_b2c2c"].sum())
+    assert after["cost_rebates"].sum() == pytest.approx(0.01 * price * after["units_b2c2c"].sum())

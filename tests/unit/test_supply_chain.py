@@ -1,4 +1,4 @@
-"""Unit tests of the B2B2C supply-chain rules (sim/supply_chain.py, MODEL.md M3)."""
+"""Unit tests of the B2B2C supply-chain rules (sim/supply_chain.py, M3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit tests of the screen-spam rules (sim/trust.py, MODEL.md M7)."""
+"""Unit tests of the screen-spam rules (sim/trust.py, M7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation of the B2B2C ordering rule against the bullwhip results (MODEL.md §7).
+"""Validation of the B2B2C ordering rule against the bullwhip results (ODD section 1).
 
 Chen, Drezner, Ryan & Simchi-Levi (2000): a stage that orders up to ``L·μ̂`` on a moving
 average of ``n`` periods of i.i.d. demand has ``Var(orders)/Var(demand) = 1 + 2L/n + 2L²/n²``.

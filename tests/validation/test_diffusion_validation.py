@@ -1,7 +1,7 @@
-"""Validation of awareness and adoption against published diffusion results (MODEL.md §7).
+"""Validation of awareness and adoption against published diffusion results (ODD section 1).
 
 Bass docking: with one-time purchase, only the direct channel, advertising as the only external
-influence and a fully mixed population, cumulative adoption must follow the Bass (1969) curve.
+influence and a fully mixed population, cumulative adoption must follow the Bass [Bass1969] curve.
 Network lower bound: on a ring with two neighbours it must follow Fibich & Gibori (2010); on
 denser rings it must lie between that formula and Bass.
 """

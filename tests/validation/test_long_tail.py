@@ -1,4 +1,4 @@
-"""Long-tail statistics of micro-store sales (MODEL.md §7).
+"""Long-tail statistics of micro-store sales (ODD section 1).
 
 The measurement functions are checked against the published Zipf figures (exponent 1 across
 10,000 sellers: the top 20 % hold 83.6 % of sales, Gini 0.796), and the model's store sales on a

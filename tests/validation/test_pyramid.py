@@ -1,4 +1,4 @@
-"""Stock-pressure pyramid: pyramid arithmetic and the outcomes MODEL.md M8 and §7 require."""
+"""Stock-pressure pyramid: pyramid arithmetic and the outcomes of M8 in ODD section 1."""
 
 from __future__ import annotations
 

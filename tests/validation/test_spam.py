@@ -1,4 +1,4 @@
-"""Screen-spam trust decay: the behaviours MODEL.md M7 and seeds 003–004 describe.
+"""Screen-spam trust decay: the behaviours M7 and [MicroBusiness2015], [NotTaobao2015] describe.
 
 Each test runs the channel model with micro-stores as the only channel, a consumable product
 and a fixed set of seeds; store owners take one posting policy.
