@@ -187,7 +187,8 @@ class PyramidLevel(Strict):
         description="Identifier, used in column names (participants_<name>, stock_<name>, …)."
     )
     price_share: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
-        description="Price an agent of this level pays per unit, as a share of the list price."
+        description="Price an agent of this level pays per unit, as a share of the store price "
+        "(channels.b2c2c.price)."
     )
     entry_units: Annotated[int, Field(ge=0)] = Field(
         description="Entry stock package bought from the upline on joining."

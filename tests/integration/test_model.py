@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,33 +15,19 @@ from sim.scenario import Scenario
 from sim.stores import EMPLOYEE_KIND, OPPORTUNIST_KIND
 
 
-def scenario(**sections: object) -> Scenario:
-    data: dict = {"seed": 3, "days": 60, "market": {"consumers": 4000}}
-    for key, value in sections.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
-    return Scenario.model_validate(data)
-
-
-def run(s: Scenario, days: int | None = None) -> tuple[ChannelModel, pd.DataFrame]:
-    model = ChannelModel(s)
-    model.run_for(days or s.days)
-    return model, model.datacollector.get_model_vars_dataframe()
-
-
-def test_same_seed_same_run_and_other_seed_differs() -> None:
-    s = scenario()
-    _, a = run(s)
-    _, b = run(s)
+def test_same_seed_same_run_and_other_seed_differs(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    s = make_scenario()
+    _, a = run_model(s)
+    _, b = run_model(s)
     pd.testing.assert_frame_equal(a, b)
-    _, c = run(s.model_copy(update={"seed": 4}))
+    _, c = run_model(s.model_copy(update={"seed": 4}))
     assert not a.equals(c)
 
 
-def test_rng_argument_overrides_scenario_seed() -> None:
-    s = scenario()
+def test_rng_argument_overrides_scenario_seed(make_scenario: Callable[..., Scenario]) -> None:
+    s = make_scenario()
     a = ChannelModel(s, rng=99)
     b = ChannelModel(s.model_copy(update={"seed": 99}))
     a.run_for(20)
@@ -49,9 +37,11 @@ def test_rng_argument_overrides_scenario_seed() -> None:
     )
 
 
-def test_offline_shutdown_stops_offline_sales_and_shifts_habits() -> None:
+def test_offline_shutdown_stops_offline_sales_and_shifts_habits(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
     """No B2B2C sale while retail is closed; consumers move online and part of it sticks."""
-    s = scenario(
+    s = make_scenario(
         days=150,
         market={"consumers": 6000, "initial_aware_share": 0.6},
         product={"kind": "consumable", "repeat_interval_days": 20},
@@ -60,7 +50,7 @@ def test_offline_shutdown_stops_offline_sales_and_shifts_habits() -> None:
             {"day": 90, "action": "reopen_channel", "channel": "b2b2c"},
         ],
     )
-    model, frame = run(s)
+    model, frame = run_model(s)
     day = np.arange(1, len(frame) + 1)
     closed = (day >= 30) & (day < 90)
     assert frame.loc[closed, "units_b2b2c"].sum() == 0
@@ -75,15 +65,17 @@ def test_offline_shutdown_stops_offline_sales_and_shifts_habits() -> None:
     assert model.market.event_log == [(30, "close b2b2c"), (90, "reopen b2b2c")]
 
 
-def test_set_event_changes_the_rebate_paid() -> None:
-    s = scenario(
+def test_set_event_changes_the_rebate_paid(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    s = make_scenario(
         days=80,
         market={"consumers": 6000, "initial_aware_share": 0.5},
         product={"kind": "consumable", "repeat_interval_days": 15},
         channels={"b2b2c": {"enabled": False}, "b2c": {"enabled": False}},
         events=[{"day": 40, "action": "set", "values": {"channels.b2c2c.rebate_rate": 0.2}}],
     )
-    model, frame = run(s)
+    model, frame = run_model(s)
     per_unit = (frame["cost_rebates"] / frame["units_b2c2c"].replace(0, np.nan)).to_numpy()
     before, after = per_unit[5:39], per_unit[39:]
     assert np.isfinite(before).sum() > 10 and np.isfinite(after).sum() > 10
@@ -93,14 +85,16 @@ def test_set_event_changes_the_rebate_paid() -> None:
     assert model.params_initial.channels.b2c2c.rebate_rate == 0.05
 
 
-def test_competitor_entry_diverts_purchases() -> None:
-    s = scenario(
+def test_competitor_entry_diverts_purchases(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    s = make_scenario(
         days=80,
         market={"consumers": 6000, "initial_aware_share": 0.6},
         product={"kind": "consumable", "repeat_interval_days": 15},
         events=[{"day": 40, "action": "competitor_enters", "outside_utility_increase": 6.0}],
     )
-    _, frame = run(s)
+    _, frame = run_model(s)
     before = frame["units_total"].iloc[20:39].mean()
     after = frame["units_total"].iloc[45:].mean()
     assert after < 0.2 * before
@@ -110,9 +104,9 @@ def test_competitor_entry_diverts_purchases() -> None:
     assert diverted > 0.6 * before
 
 
-def test_employee_first_rollout() -> None:
+def test_employee_first_rollout(make_scenario: Callable[..., Scenario]) -> None:
     """Only employees open stores before the public rollout; most employees open in weeks."""
-    s = scenario(
+    s = make_scenario(
         days=70,
         market={"consumers": 8000, "employee_share": 0.02},
         channels={"b2c2c": {"rollout": {"employees_from_day": 0, "public_from_day": None}}},
@@ -129,8 +123,10 @@ def test_employee_first_rollout() -> None:
     assert (model.stores.column("kind") != EMPLOYEE_KIND).sum() > 0
 
 
-def test_unprofitable_opportunists_close_and_employees_stay() -> None:
-    s = scenario(
+def test_unprofitable_opportunists_close_and_employees_stay(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    s = make_scenario(
         days=200,
         market={"consumers": 6000, "employee_share": 0.01, "initial_aware_share": 0.5},
         channels={
@@ -141,7 +137,7 @@ def test_unprofitable_opportunists_close_and_employees_stay() -> None:
             }
         },
     )
-    model, frame = run(s)
+    model, frame = run_model(s)
     book = model.stores
     kinds, is_open = book.column("kind"), book.column("is_open")
     old = book.column("opened_day") <= 150
@@ -152,18 +148,22 @@ def test_unprofitable_opportunists_close_and_employees_stay() -> None:
     assert frame["stores_closed"].sum() == (~is_open).sum()
 
 
-def test_identified_customers_only_from_direct_and_store_sales() -> None:
-    offline = scenario(channels={"b2c": {"enabled": False}, "b2c2c": {"enabled": False}})
-    _, frame = run(offline)
+def test_identified_customers_only_from_direct_and_store_sales(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    offline = make_scenario(channels={"b2c": {"enabled": False}, "b2c2c": {"enabled": False}})
+    _, frame = run_model(offline)
     assert frame["units_b2b2c"].sum() > 0
     assert frame["identified_customers"].iloc[-1] == 0
-    direct = scenario(channels={"b2b2c": {"enabled": False}, "b2c2c": {"enabled": False}})
-    _, frame = run(direct)
+    direct = make_scenario(channels={"b2b2c": {"enabled": False}, "b2c2c": {"enabled": False}})
+    _, frame = run_model(direct)
     assert frame["identified_customers"].iloc[-1] == frame["adopters"].iloc[-1] > 0
 
 
-def test_multi_level_stores_get_uplines() -> None:
-    s = scenario(
+def test_multi_level_stores_get_uplines(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    s = make_scenario(
         days=90,
         market={"consumers": 6000, "initial_aware_share": 0.5},
         channels={
@@ -173,7 +173,7 @@ def test_multi_level_stores_get_uplines() -> None:
             }
         },
     )
-    model, _ = run(s)
+    model, _ = run_model(s)
     upline = model.stores.column("upline")
     assert (upline >= 0).sum() > 10
     owners = model.stores.column("owner")
@@ -183,8 +183,10 @@ def test_multi_level_stores_get_uplines() -> None:
         assert owners[up] in model.graph.neighbors(int(owners[store]))
 
 
-def test_agents_are_handles_on_the_arrays() -> None:
-    model, _ = run(scenario(days=30))
+def test_agents_are_handles_on_the_arrays(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    model, _ = run_model(make_scenario(days=30))
     p = model.params.channels.b2b2c
     retailers = model.distributors[-1]
     assert len(retailers) == int(np.ceil(model.graph.n / p.consumers_per_retailer))
@@ -194,16 +196,20 @@ def test_agents_are_handles_on_the_arrays() -> None:
     assert sum(d.inventory for d in retailers) == model.supply.tiers[-1].on_hand.sum()
     assert len(model.store_agents) == len(model.stores)
     assert all(isinstance(s, MicroStore) for s in model.store_agents)
-    assert model.agents_by_type[MicroStore] is not None
+    assert len(model.agents_by_type[MicroStore]) == len(model.stores)
     store = model.store_agents[0]
     assert store.owner == model.stores.owner[0]
     assert model.consumer(store.owner).store == 0
     assert model.manufacturer.inventory == model.supply.maker.on_hand[0]
 
 
-def test_complete_graph_runs_with_all_channels() -> None:
-    model, frame = run(
-        scenario(graph={"type": "complete"}, market={"consumers": 800}, spam={"enabled": False})
+def test_complete_graph_runs_with_all_channels(
+    make_scenario: Callable[..., Scenario], run_model: Callable
+) -> None:
+    model, frame = run_model(
+        make_scenario(
+            graph={"type": "complete"}, market={"consumers": 800}, spam={"enabled": False}
+        )
     )
     assert model.invariant_violations() == []
     assert frame["units_total"].sum() > 0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.loading import load_scenario
-from sim.model import ChannelModel
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
 from sim.validation import ScenarioError
@@ -64,21 +64,19 @@ def test_an_event_that_lowers_a_cap_below_the_rates_is_rejected(tmp_path: Path) 
     assert "max_total_rebate_share" in str(caught.value)
 
 
-def test_a_regulation_event_lowering_rate_and_cap_together_is_paid_from_its_day() -> None:
+def test_a_regulation_event_lowering_rate_and_cap_together_is_paid_from_its_day(
+    shipped: Callable, run_model: Callable
+) -> None:
     """Through the model: from day 60 stores earn 1 % instead of 10 %."""
-    scenario = load_scenario(
-        "scenarios/b2c2c_only.yaml",
-        [
-            "market.consumers=10000",
-            "channels.b2c2c.rebate_rate=0.1",
-            "events=[{day: 60, action: set, values: {channels.b2c2c.rebate_rate: 0.01, "
-            "channels.b2c2c.max_total_rebate_share: 0.01}}]",
-        ],
+    scenario = shipped(
+        "b2c2c_only",
+        "market.consumers=10000",
+        "channels.b2c2c.rebate_rate=0.1",
+        "events=[{day: 60, action: set, values: {channels.b2c2c.rebate_rate: 0.01, "
+        "channels.b2c2c.max_total_rebate_share: 0.01}}]",
         days=120,
     )
-    model = ChannelModel(scenario)
-    model.run_for(120)
-    frame = model.datacollector.get_model_vars_dataframe()
+    _, frame = run_model(scenario)
     price = scenario.channels.b2c2c.price
     day = frame.index + 1  # row k holds day k + 1
     before, after = frame[day < 60], frame[day >= 60]

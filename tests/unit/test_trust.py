@@ -64,21 +64,29 @@ def test_mute_and_block() -> None:
     assert low_trust.blocked[0] and low_trust.muted[0]
 
 
-def test_trust_stays_in_range() -> None:
+def test_overdraft_then_recovery_follow_their_formulas() -> None:
+    """τ' = τ·(1 − ℓ)^e, then τ'' = τ' + (1 − τ')·(1 − (1 − ρ)^u), for random inputs."""
     rng = np.random.default_rng(0)
-    n = 10_000
+    n = 1000
+    spam = Spam(trust_loss_per_excess_ad=0.05, trust_recovery_per_useful_post=0.02)
+    trust, posts, quality = rng.random(n), rng.poisson(5, n).astype(float), rng.random(n)
+    seen, tolerance = rng.random(n), rng.random(n) * 4
     r = respond_to_posts(
-        Spam(trust_loss_per_excess_ad=1.0, trust_recovery_per_useful_post=1.0),
-        rng.random(n),
-        rng.random(n) * 50,
-        rng.integers(0, 30, n),
-        rng.poisson(5, n).astype(float),
-        rng.random(n),
-        rng.random(n),
-        rng.random(n) * 4,
+        spam,
+        trust,
+        np.zeros(n),
+        np.zeros(n, dtype=int),
+        posts,
+        quality,
+        seen,
+        tolerance,
         rng.random(n),
     )
-    assert r.trust.min() >= 0.0 and r.trust.max() <= 1.0
+    excess = np.maximum(0.0, posts - tolerance) * (1 - quality)
+    overdrawn = trust * 0.95**excess
+    expected = overdrawn + (1 - overdrawn) * (1 - 0.98 ** (seen * posts * quality))
+    assert r.trust == pytest.approx(expected.astype(np.float32), rel=1e-5)
+    assert r.excess_ads == pytest.approx(excess)
 
 
 def test_view_probability_peak_and_off_peak() -> None:
