@@ -23,8 +23,9 @@ What it measures (see ``benchmarks/README.md`` for the full description):
    ``ru_maxrss`` of the child as returned by ``os.wait4``.
 2. An idiomatic per-agent Mesa version of the word-of-mouth rule alone (one ``mesa.Agent`` per
    consumer, ``model.agents.shuffle_do("step")``) against the vectorised form of the same rule
-   (:func:`sim.diffusion.adopter_share` and :func:`sim.diffusion.awareness_step` over the CSR),
-   timed over the same days in one subprocess.
+   (the friend sums of :class:`sim.friendships.FriendSums` and
+   :func:`sim.diffusion.awareness_step` over the CSR), timed over the same days in one
+   subprocess.
 3. A Markdown report (printed and written to ``benchmarks/out/core-<date>.md``) and PASS/FAIL
    lines for the performance targets.
 """
@@ -252,7 +253,7 @@ def vectorised_wom_day(
     q: float,
     rng: np.random.Generator,
 ) -> None:
-    """One day of the same rule, vectorised as in ``ChannelModel._spread_awareness``.
+    """One day of the same rule, vectorised as in ``sim.diffusion.AwarenessStage.run``.
 
     Adoption = awareness, so ``aware`` is both the adopted column and the awareness flags
     (updated in place); no forgetting, no other awareness sources. ``sums`` is the model's

@@ -227,7 +227,8 @@ class Friendships:
             edge_trust = np.zeros(0, dtype=np.float32)
         else:
             draws = rng.normal(trust.initial_mean, trust.initial_sd, size=graph.n_entries)
-            edge_trust = np.clip(draws, 0.0, 1.0).astype(np.float32)
+            edge_trust = np.clip(draws, 0.0, 1.0, out=draws).astype(np.float32)
+            del draws  # free the float64 draws before the friend sums allocate their own
         tolerance = draw_tolerance(spam, graph.n, rng)
         detractor = attitude < spam.detractor_attitude
         friendships = cls(graph, edge_trust, trust.initial_mean, tolerance, detractor)
