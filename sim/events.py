@@ -55,8 +55,8 @@ def apply_events(market: MarketState, day: int) -> list[str]:
             case ReopenChannel(channel=c):
                 market.channel_open[c] = True
             case OpenToPublic():
-                if market.public_from_day is None or market.public_from_day > day:
-                    market.public_from_day = day
+                if market.opened_to_public_on is None:
+                    market.opened_to_public_on = day
             case CompetitorEnters(outside_utility_increase=x):
                 market.outside_utility_shift += x
             case PlatformCrackdown(duration_days=duration):

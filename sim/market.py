@@ -39,7 +39,8 @@ class MarketState:
         params: The live scenario (``set`` events replace it).
         initial: The scenario the run started from.
         channel_open: Whether each channel sells today (closures and reopenings).
-        public_from_day: Day the public may open micro-stores (None: not yet).
+        opened_to_public_on: Day an ``open_to_public`` event opened micro-stores to everyone
+            (None: no such event yet).
         outside_utility_shift: Sum of competitors' entries added to the outside option.
         crackdown: The platform crackdown in force and its last day (None: to the end), or None.
         event_log: ``(day, description)`` of every event applied.
@@ -50,7 +51,7 @@ class MarketState:
         self.params = scenario
         self.initial = scenario
         self.channel_open = {c: getattr(scenario.channels, c).enabled for c in CHANNELS}
-        self.public_from_day = scenario.channels.b2c2c.rollout.public_from_day
+        self.opened_to_public_on: int | None = None
         self.outside_utility_shift = 0.0
         self.crackdown: tuple[PlatformCrackdown, int | None] | None = None
         self.event_log: list[tuple[int, str]] = []
@@ -58,6 +59,14 @@ class MarketState:
 
     def is_open(self, channel: str) -> bool:
         return bool(self.channel_open[channel])
+
+    @property
+    def public_from_day(self) -> int | None:
+        """Day the public may open micro-stores: the live ``rollout.public_from_day`` or the day
+        of an ``open_to_public`` event, whichever comes first (None: not yet)."""
+        days = [self.params.channels.b2c2c.rollout.public_from_day, self.opened_to_public_on]
+        known = [d for d in days if d is not None]
+        return min(known) if known else None
 
     def crackdown_in_force(self, day: int) -> PlatformCrackdown | None:
         """The platform crackdown in force today, if any (an expired one is dropped)."""

@@ -22,7 +22,7 @@ from sim.posting import adapt_posting
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
 from sim.shopping import book_maker_sale
-from sim.stores import StoreBook, StoreRoster, store_kinds
+from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds
 
 
 def opening_hazard(
@@ -105,7 +105,7 @@ class MicroStoreChannel:
         friendships: Friendships,
         market: MarketState,
         ledger: Ledger,
-        influencer_degree: float,
+        influencer_degree: InfluencerThreshold,
         rng: np.random.Generator,
     ) -> None:
         self.book = book
@@ -216,9 +216,8 @@ class MicroStoreChannel:
         new = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
         if len(new) == 0:
             return
-        kinds = store_kinds(
-            c.segment[new], c.attitude[new], c.degree[new], p, self.influencer_degree
-        )
+        threshold = self.influencer_degree(p.opening.influencer_degree_quantile)
+        kinds = store_kinds(c.segment[new], c.attitude[new], c.degree[new], p, threshold)
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
         self.roster.open(new, kinds, uplines, day, today)
 

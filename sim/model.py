@@ -17,7 +17,6 @@ the stages):
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import mesa
@@ -41,7 +40,7 @@ from sim.posting import PostingStage
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
 from sim.shopping import ShoppingStage
-from sim.stores import SocialChannel, StoreBook, StoreRoster
+from sim.stores import InfluencerThreshold, SocialChannel, StoreBook, StoreRoster
 from sim.supply_chain import SupplyStage, build_supply_chain, stock_day_zero
 
 
@@ -115,8 +114,7 @@ class ChannelModel(mesa.Model):
         self.stores = StoreBook()
         self.store_agents: list[MicroStore] = []
         roster = StoreRoster(self.stores, c, self.friendships, self.market, self.rng)
-        quantile = p.channels.b2c2c.opening.influencer_degree_quantile
-        influencer_degree = float(np.quantile(c.degree, quantile)) if self.graph.n else math.inf
+        influencer_degree = InfluencerThreshold(c.degree)
         b2c2c = p.channels.b2c2c
         self.social: SocialChannel
         if b2c2c.enabled and b2c2c.stock_pressure.enabled:

@@ -253,7 +253,12 @@ def _channel_summary(scenario: Scenario) -> list[Output]:
             Output(pre + "units", f"units {n}", "units"),
             Output(pre + "unit_share", f"unit share {n}", "share"),
             Output(pre + "consumer_revenue", f"sales {n}", "money"),
-            Output(pre + "maker_revenue", f"maker's revenue {n}", "money"),
+            Output(
+                pre + "maker_revenue",
+                f"maker's revenue {n}",
+                "money",
+                "B2B2C: wholesale sales including the day-0 sell-in" if ch == "b2b2c" else "",
+            ),
         ]
         margin = Output(
             pre + "maker_margin",

@@ -68,7 +68,7 @@ from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
 from sim.posting import adapt_posting
 from sim.scenario import StockPressure
-from sim.stores import StoreBook, StoreRoster, store_kinds
+from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds
 from sim.supply_chain import StockPoint, first_come
 
 
@@ -91,7 +91,7 @@ class Pyramid:
         maker: StockPoint,
         market: MarketState,
         ledger: Ledger,
-        influencer_degree: float,
+        influencer_degree: InfluencerThreshold,
         rng: np.random.Generator,
     ) -> None:
         self.book = book
@@ -339,7 +339,9 @@ class Pyramid:
             c.attitude[owners],
             c.degree[owners],
             self.market.params.channels.b2c2c,
-            self.influencer_degree,
+            self.influencer_degree(
+                self.market.params.channels.b2c2c.opening.influencer_degree_quantile
+            ),
         )
         stores = self.roster.open(owners, kinds, uplines, day, today).astype(np.int64)
         book.level[stores] = level

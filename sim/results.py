@@ -181,6 +181,8 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         }
         if ch == "b2b2c":
             maker_units = model.supply.units_to_distributors
+            # the maker's revenue, as its margin and profit, includes the day-0 sell-in
+            entry["maker_revenue"] = flows["wholesale"]
             entry["units_sold_to_distributors"] = maker_units
             entry["distributor_margin"] = float(frame["distributor_margin"].sum())
             entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units

@@ -12,6 +12,7 @@ stock-pressure pyramid (:class:`sim.pyramid.Pyramid`: agents sell from their own
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar, Protocol
 
 import numpy as np
@@ -153,6 +154,22 @@ def store_kinds(
     kinds[degree >= influencer_degree] = INFLUENCER_KIND
     kinds[segment == EMPLOYEE] = EMPLOYEE_KIND
     return kinds
+
+
+class InfluencerThreshold:
+    """The degree at or above which an owner is an influencer: the live
+    ``opening.influencer_degree_quantile`` of all degrees (computed once per quantile)."""
+
+    def __init__(self, degree: np.ndarray) -> None:
+        self.degree = degree
+        self._by_quantile: dict[float, float] = {}
+
+    def __call__(self, quantile: float) -> float:
+        if quantile not in self._by_quantile:
+            self._by_quantile[quantile] = (
+                float(np.quantile(self.degree, quantile)) if len(self.degree) else math.inf
+            )
+        return self._by_quantile[quantile]
 
 
 class StoreRoster:

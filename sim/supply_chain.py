@@ -440,7 +440,9 @@ def stock_day_zero(
     """Day-0 sell-in: the maker produces the initial stock of every tier and sells it down.
 
     Each tier gets ``initial_stock_days`` × its launch forecast, the maker its own; the maker
-    pays ``unit_cost`` for all of it and each tier pays its supplier's price.
+    pays ``unit_cost`` for all of it. The stock travels down the chain as any shipment does:
+    every tier buys from its supplier, at the supplier's price, the units it keeps and those it
+    passes on to the tiers below it (so the maker is paid wholesale for every unit placed).
     """
     tiers = scenario.channels.b2b2c.tiers if supply.tiers else []
     placed = supply.initial_stock(tiers, scenario.manufacturer)
@@ -450,7 +452,12 @@ def stock_day_zero(
     ledger.transfer(MAKER, SUPPLIERS, produced * scenario.product.unit_cost, "production")
     if placed:
         buy, _ = tier_prices(scenario.channels.b2b2c.wholesale_price, tiers)
-        for k, units in enumerate(placed):
+        through = [units.copy() for units in placed]
+        for k in range(len(placed) - 1, 0, -1):
+            through[k - 1] += np.bincount(
+                supply.supplier[k], weights=through[k], minlength=len(through[k - 1])
+            ).astype(np.int64)
+        for k, units in enumerate(through):
             supply.pay_supplier(k, units, buy[k], ledger, today)
 
 

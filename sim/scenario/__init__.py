@@ -50,6 +50,7 @@ from sim.scenario.channels import (
 )
 from sim.scenario.events import (
     FROZEN_PATHS,
+    INITIAL_STATE_PATHS,
     LIVE_LIST_FIELDS,
     CloseChannel,
     CompetitorEnters,
@@ -151,6 +152,12 @@ def check_live_path(path: str) -> None:
     for frozen in FROZEN_PATHS:
         if path == frozen or path.startswith(frozen + "."):
             raise ValueError(f"{path!r} shapes the built model and cannot change during a run")
+    for initial in INITIAL_STATE_PATHS:
+        if path == initial or path.startswith(initial + "."):
+            raise ValueError(
+                f"{path!r} sets the initial state, drawn when the model is built, and cannot "
+                "change during a run"
+            )
 
 
 def channel_enabled(scenario: Scenario) -> dict[str, bool]:
@@ -165,6 +172,7 @@ __all__ = [
     "CHANNELS",
     "CHANNEL_HABIT",
     "FROZEN_PATHS",
+    "INITIAL_STATE_PATHS",
     "LIVE_LIST_FIELDS",
     "POLICY_PRESETS",
     "Advertising",

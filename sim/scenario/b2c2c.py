@@ -378,8 +378,8 @@ class B2C2C(Strict):
     )
     max_total_rebate_share: Share = Field(
         0.30,
-        description="Cap on all rebates on one sale as a share of its price (China Direct "
-        "Selling Regulation 2005: 30 %).",
+        description="Cap on all rebates on one sale as a share of its price "
+        "([DirectSelling2005]: 30 %).",
     )
     rollout: Rollout = Field(default_factory=Rollout)
     opening: Opening = Field(default_factory=Opening)

@@ -106,6 +106,24 @@ FROZEN_PATHS: tuple[str, ...] = (
 )
 """Structural parameters a ``set`` event may not change (they shape the built model)."""
 
+INITIAL_STATE_PATHS: tuple[str, ...] = (
+    "consumers.habit_mean",
+    "consumers.habit_concentration",
+    "consumers.price_sensitivity_mean",
+    "consumers.price_sensitivity_sd",
+    "consumers.attitude",
+    "trust",
+    "spam.tolerance_mean",
+    "spam.tolerance_sd",
+    "manufacturer.initial_stock_days",
+    "manufacturer.launch_demand_per_1000_per_day",
+    "channels.b2b2c.launch_demand_per_1000_per_day",
+    "channels.b2c2c.opening.expected_units_per_friend_per_year",
+    "channels.b2c2c.stock_pressure.promised_profit_per_day",
+)
+"""Parameters of the initial state (drawn or set when the model is built): a ``set`` event may
+not change them either."""
+
 LIVE_LIST_FIELDS: dict[str, tuple[str, ...]] = {
     "channels.b2b2c.tiers": ("markup", "safety_factor"),
     "channels.b2c2c.posting.policies": ("posts_per_day", "content_quality", "peak_share"),
