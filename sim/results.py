@@ -223,6 +223,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "scenario": p.name,
         "seed": p.seed,
         "days": p.days,
+        "product": {"name": p.product.name, "kind": p.product.kind},
         "consumers": model.graph.n,
         "friendships": int(model.graph.n_edges),
         "scenario_sha256": scenario_sha256(p),

@@ -6,7 +6,8 @@ factories, so module-scoped fixtures can use them too:
 * ``make_scenario(**sections)``: a small market (seed 3, 60 days, 4,000 consumers, all three
   channels) with sections merged in, key by key at any depth;
 * ``micro_store_market(**sections)``: the same with micro-stores as the only channel, a monthly
-  consumable and employees opening stores at once (for the B2C2C mechanisms);
+  consumable (a facial mask at 100) and employees opening stores at once (for the B2C2C
+  mechanisms);
 * ``shipped(name, *overrides, **kw)``: a shipped scenario file, loaded as ``chansim run`` does;
 * ``run_model(scenario, days=None)``: the model after ``days`` days (default: the scenario's)
   and its daily measurements.
@@ -33,11 +34,21 @@ SMALL_MARKET: dict[str, Any] = {"seed": 3, "days": 60, "market": {"consumers": 4
 
 MICRO_STORE_MARKET: dict[str, Any] = {
     "market": {"consumers": 6000, "initial_aware_share": 0.2, "employee_share": 0.03},
-    "product": {"kind": "consumable", "repeat_interval_days": 30},
+    "product": {
+        "name": "facial mask",
+        "kind": "consumable",
+        "repeat_interval_days": 30,
+        "unit_cost": 20.0,
+        "list_price": 100.0,
+    },
     "channels": {
         "b2b2c": {"enabled": False},
         "b2c": {"enabled": False},
-        "b2c2c": {"opening": {"employee_rate_per_day": 1.0}},
+        "b2c2c": {
+            "price": 100.0,
+            "logistics_cost_per_unit": 5.0,
+            "opening": {"employee_rate_per_day": 1.0},
+        },
     },
 }
 

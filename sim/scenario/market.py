@@ -144,20 +144,33 @@ Graph = Annotated[
 
 
 class Product(Strict):
-    """The maker's product (M1: durable or consumable)."""
+    """The maker's product (M1: durable or consumable). The defaults describe a mid-range phone
+    sold at about 1,000 (the ZTE case of [ZTE2014]); a consumable scenario such as a facial mask
+    ([NotTaobao2015], [MicroBusiness2015]) states its own."""
 
+    name: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        "phone", description="What the product is, for reports (e.g. phone, facial mask)."
+    )
     kind: Literal["one_time", "durable", "consumable"] = Field(
         "durable",
         description="one_time: bought once (Bass docking); durable: replaced after a lifetime; "
         "consumable: bought again at a repeat rate.",
     )
     lifetime_days: Days = Field(
-        730, description="Durable: mean days until a product is replaced (phones: ~2 years)."
+        730,
+        description="Durable: mean days until a product is replaced (phones: about two "
+        "years; assumed).",
     )
-    repeat_interval_days: Days = Field(30, description="Consumable: mean days between purchases.")
-    unit_cost: NonNegative = Field(650.0, description="Production cost per unit.")
+    repeat_interval_days: Days = Field(
+        30, description="Consumable: mean days between purchases (a monthly mask; assumed)."
+    )
+    unit_cost: NonNegative = Field(
+        650.0, description="Production cost per unit (65 % of the list price; assumed)."
+    )
     list_price: Positive = Field(
-        1000.0, description="Suggested retail price; the reference price in channel choice."
+        1000.0,
+        description="Suggested retail price; the reference price in channel choice (a phone at "
+        "about 1,000 yuan; assumed).",
     )
 
 
