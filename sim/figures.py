@@ -196,7 +196,9 @@ def _trust(ts: dict, policies: list[str], summary: dict, title: str, path: Path)
     day = ts["day"]
     for name in policies:
         ax1.plot(day, ts[f"mean_trust_in_{name}"], label=name)
-    ax1.plot(day, ts["mean_trust"], color="grey", ls="--", label="all friendships")
+    if "mean_trust_in_owners" in ts:
+        ax1.plot(day, ts["mean_trust_in_owners"], color="black", lw=1.5, label="all owners")
+    ax1.plot(day, ts["mean_trust"], color="grey", ls="--", label="all friendships (owners or not)")
     ax1.set_ylim(0, 1)
     ax1.set_title("Friends' mean trust in store owners, by posting policy")
     ax1.set_xlabel("day")

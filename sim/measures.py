@@ -131,12 +131,17 @@ def daily_measures(
 def policy_measures(
     book: StoreBook, friendships: Friendships, policy_names: list[str]
 ) -> dict[str, float]:
-    """Stores, posts, units, rebate income and readers' trust in owners, by posting policy."""
+    """Friends' mean trust in the owners of open stores, overall and by posting policy, with
+    stores, posts, units and rebate income by policy."""
     out: dict[str, float] = {}
     policy = book.column("policy")
     is_open = book.column("is_open")
     trust_in = friendships.trust_in_owners(book.column("owner")[is_open]) if is_open.any() else None
     open_policy = policy[is_open]
+    if trust_in is None or trust_in[1].sum() == 0:
+        out["mean_trust_in_owners"] = float("nan")
+    else:
+        out["mean_trust_in_owners"] = float(trust_in[0].sum() / trust_in[1].sum())
     for k, name in enumerate(policy_names):
         mine = policy == k
         out[f"active_stores_{name}"] = int((mine & is_open).sum())

@@ -134,7 +134,12 @@ CORE_MEASUREMENTS: tuple[Output, ...] = (
         "over every store ever opened, by units",
     ),
     Output("store_sales_gini", "Gini of store sales", "share", "over every store ever opened"),
-    Output("mean_trust", "mean trust over all friendships", "share"),
+    Output(
+        "mean_trust",
+        "mean trust over all friendships",
+        "share",
+        "every consumer's trust in every friend, store owner or not",
+    ),
     Output("muted_edges", "muted friendships", "friendships"),
     Output("blocked_edges", "blocked friendships", "friendships"),
     Output(
@@ -200,6 +205,14 @@ def measurements(
                 "mean trust of the friends of open stores' owners (empty without such stores)",
             ),
         ]
+    out.append(
+        Output(
+            "mean_trust_in_owners",
+            "friends' trust in store owners",
+            "share",
+            "mean trust of the friends of open stores' owners in them (empty without stores)",
+        )
+    )
     out += [Output(f"open_{c}", f"{CHANNEL_NAMES[c]} open", "0/1") for c in CHANNELS]
     if level_names is not None:
         out += PYRAMID_MEASUREMENTS
@@ -346,6 +359,7 @@ def _spam_summary(scenario: Scenario) -> list[Output]:
     pre = "spam."
     out = [
         Output(pre + "mean_trust_end", "mean trust over all friendships (end)", "share"),
+        Output(pre + "mean_trust_in_owners_end", "friends' trust in store owners (end)", "share"),
         Output(pre + "muted_edges_end", "muted friendships (end)", "friendships"),
         Output(pre + "blocked_edges_end", "blocked friendships (end)", "friendships"),
         Output(pre + "muted_share_end", "muted share of owners' friendships (end)", "share"),

@@ -402,14 +402,16 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
                 "no line). A rise then fall means owners closing stores that do not pay.",
             )
         )
-    spam = [m for m in ("mean_trust", "muted_share") if m in ts.columns]
+    spam = [m for m in ("mean_trust_in_owners", "muted_share") if m in ts.columns]
     if spam and any_on(data.done, "mechanisms.spam"):
         fig, axes = plt.subplots(1, len(spam), figsize=(4.6 * len(spam), 4.2), squeeze=False)
         for ax, m in zip(axes[0], spam, strict=True):
-            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_end")
-            ax.set_title(
-                {"mean_trust": "friends' mean trust", "muted_share": "muted share"}[m], fontsize=10
-            )
+            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_in_owners_end")
+            titles = {
+                "mean_trust_in_owners": "friends' trust in store owners",
+                "muted_share": "muted share of owners' friendships",
+            }
+            ax.set_title(titles[m], fontsize=10)
             ax.set_ylim(bottom=0)
         _legend(axes[0, 0], data, colors)
         drawn += spam

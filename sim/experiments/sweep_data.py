@@ -20,7 +20,7 @@ from sim.experiments.store import consolidate, read_journal
 from sim.scenario import CHANNELS
 
 SPAM_KPIS = (
-    "spam.mean_trust_end",
+    "spam.mean_trust_in_owners_end",
     "spam.muted_share_end",
     "spam.blocked_share_end",
     "spam.detractors_end",
@@ -36,7 +36,7 @@ KEY_MEASUREMENTS = (
     "adopters",
     "identified_customers",
     "active_stores",
-    "mean_trust",
+    "mean_trust_in_owners",
     "muted_share",
     "detractors",
     "participants",
