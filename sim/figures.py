@@ -16,8 +16,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.special import zeta
 
-from sim.measures import gini, lorenz_curve, top_share
+from sim.longtail import fit_power_law, long_tail, lorenz_curve
 from sim.outputs import CHANNEL_LABELS
 from sim.scenario import CHANNELS
 
@@ -171,22 +172,52 @@ def _stores(ts: dict, title: str, path: Path) -> Path:
 
 
 def _lorenz(stores: dict, title: str, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    """Lorenz curves of store sales (sellers, and every store opened) and the sellers' CCDF
+    on log-log axes with the fitted power law."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 5))
     units = stores.get("units", np.zeros(0)).astype(float)
-    x, y = lorenz_curve(units)
-    ax.plot(x, y, color=CHANNEL_COLORS["b2c2c"], label="store sales")
+    sellers = units[units > 0]
+    x, y = lorenz_curve(sellers)
+    ax.plot(x, y, color=CHANNEL_COLORS["b2c2c"], label="stores that sold")
+    xa, ya = lorenz_curve(units)
+    ax.plot(xa, ya, color=CHANNEL_COLORS["b2c2c"], ls="--", lw=1, label="every store opened")
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="equality")
     ax.set_xlabel("share of stores (smallest first)")
     ax.set_ylabel("share of units sold")
-    ax.set_title(f"Long tail of micro-store sales\n{title}", fontsize=9)
+    ax.set_title("Lorenz curve of store sales", fontsize=10)
+    tail = long_tail(units)
     ax.text(
-        0.05,
-        0.9,
-        f"{len(units):,} stores\nGini {gini(units):.3f}\ntop 20 % sell {top_share(units):.1%}",
+        0.03,
+        0.97,
+        f"{len(units):,} stores opened, {tail['stores_sold']:,} sold\n"
+        f"among sellers: Gini {tail['gini_sellers']:.2f}, "
+        f"top 20 % sell {tail['top20_share_sellers']:.0%}",
         transform=ax.transAxes,
         va="top",
+        fontsize=8,
     )
-    ax.legend(loc="lower right")
+    ax.legend(loc="center left", fontsize=8)
+    if len(sellers):
+        values, counts = np.unique(sellers, return_counts=True)
+        ccdf = 1.0 - np.concatenate(([0], np.cumsum(counts)[:-1])) / len(sellers)
+        ax2.loglog(values, ccdf, "o", ms=4, color=CHANNEL_COLORS["b2c2c"], label="stores that sold")
+        fit = fit_power_law(sellers)
+        if fit is not None:
+            grid = np.unique(np.geomspace(fit.xmin, values.max(), 50).astype(int))
+            share = fit.n_tail / len(values)
+            law = share * zeta(fit.alpha, grid) / zeta(fit.alpha, fit.xmin)
+            ax2.loglog(
+                grid,
+                law,
+                color="black",
+                lw=1,
+                label=f"power law α = {fit.alpha:.2f} ± {fit.alpha_se:.2f} above {fit.xmin}",
+            )
+        ax2.legend(fontsize=8)
+    ax2.set_xlabel("units sold by a store (units)")
+    ax2.set_ylabel("share of sellers selling at least that")
+    ax2.set_title("Distribution of sales among sellers (log-log)", fontsize=10)
+    fig.suptitle(f"Long tail of micro-store sales — {title}", fontsize=10)
     return _save(fig, path)
 
 

@@ -1,55 +1,20 @@
 """Stage 8: model-level measurements, computed once a day from array reductions.
 
 :func:`daily_measures` returns one flat dict per day; the Mesa DataCollector records it and
-the results folder writes it as ``timeseries.csv``. Long-tail statistics are plain functions
-of a sales vector so that figures and reports can recompute them from ``stores.csv``.
+the results folder writes it as ``timeseries.csv``. Long-tail statistics are in
+:mod:`sim.longtail`, so that figures and reports recompute them from ``stores.csv``.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.accounting import MAKER, DayAccounts, Ledger
 from sim.consumers import ConsumerPopulation
 from sim.friendships import Friendships
+from sim.longtail import gini, top_share
 from sim.market import DayCounters, MarketState
 from sim.scenario import CHANNELS
 from sim.stores import SocialChannel, StoreBook
 from sim.supply_chain import SupplyChain
-
-
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values: ``Σᵢ (2i − n − 1)·x₍ᵢ₎ / (n·Σx)``.
-
-    The values are sorted ascending and i counts from 1.
-    """
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n = len(x)
-    total = x.sum()
-    if n == 0 or total <= 0:
-        return 0.0
-    i = np.arange(1, n + 1)
-    return float(np.sum((2 * i - n - 1) * x) / (n * total))
-
-
-def top_share(values: np.ndarray, fraction: float = 0.2) -> float:
-    """Share of the total held by the top ``fraction`` of units (ceil of fraction·n of them)."""
-    x = np.sort(np.asarray(values, dtype=np.float64))[::-1]
-    total = x.sum()
-    if len(x) == 0 or total <= 0:
-        return 0.0
-    k = max(1, int(np.ceil(fraction * len(x))))
-    return float(x[:k].sum() / total)
-
-
-def lorenz_curve(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lorenz curve: cumulative share of units (x) against cumulative share of the total (y)."""
-    x = np.sort(np.asarray(values, dtype=np.float64))
-    n = len(x)
-    if n == 0 or x.sum() <= 0:
-        return np.array([0.0, 1.0]), np.array([0.0, 1.0])
-    cum = np.concatenate(([0.0], np.cumsum(x))) / x.sum()
-    return np.linspace(0.0, 1.0, n + 1), cum
 
 
 def daily_measures(
@@ -102,6 +67,7 @@ def daily_measures(
     units = book.column("units")
     m["store_sales_top20_share"] = top_share(units, 0.2)
     m["store_sales_gini"] = gini(units)
+    m["stores_sold"] = int((units > 0).sum())
     m["mean_trust"] = friendships.mean_trust()
     m["muted_edges"] = friendships.muted_count
     m["blocked_edges"] = friendships.blocked_count

@@ -30,7 +30,7 @@ import numpy as np
 
 from sim.accounting import MAKER
 from sim.loading import scenario_sha256, scenario_yaml
-from sim.measures import gini, top_share
+from sim.longtail import gini, long_tail, top_share
 from sim.model import ChannelModel
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
@@ -253,6 +253,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "closed": int(frame["stores_closed"].sum()),
             "top20_share": top_share(store_units, 0.2),
             "gini": gini(store_units),
+            **long_tail(store_units),
         },
         "bullwhip_variance_ratio": bullwhip,
         "mechanisms": {

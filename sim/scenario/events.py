@@ -89,6 +89,7 @@ FROZEN_PATHS: tuple[str, ...] = (
     "days",
     "market",
     "graph",
+    "product.name",
     "product.kind",
     "manufacturer.production_lead_time_days",
     "manufacturer.forecast_window_days",

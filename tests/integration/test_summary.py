@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from sim.measures import gini, top_share
+from sim.longtail import gini, top_share
 from sim.results import store_rows, summarize
 
 

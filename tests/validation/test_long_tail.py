@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.measures import gini, lorenz_curve, top_share
+from sim.longtail import gini, lorenz_curve, top_share
 from sim.model import ChannelModel
 from sim.scenario import Scenario
 
