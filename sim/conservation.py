@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from sim.accounting import PARTICIPANTS, STORE_OWNERS, Ledger, distributor_account
+from sim.audience import AudienceGraph
 from sim.consumers import NEVER, ConsumerPopulation
 from sim.friendships import Friendships
 from sim.market import MarketState
@@ -29,6 +30,7 @@ def violations(
     book: StoreBook,
     consumers: ConsumerPopulation,
     friendships: Friendships,
+    audience: AudienceGraph,
     market: MarketState,
     day: int,
 ) -> list[str]:
@@ -71,6 +73,9 @@ def violations(
     trust = friendships.trust
     if len(trust) and ((trust < 0).any() or (trust > 1).any()):
         problems.append("trust outside [0, 1]")
+    ties = audience.trust
+    if len(ties) and ((ties < 0).any() or (ties > 1).any()):
+        problems.append("followers' or group members' trust outside [0, 1]")
     if not np.allclose(c.habit.sum(axis=1), 1.0, atol=1e-4):
         problems.append("habit weights do not sum to 1")
     if (c.adopted & ~c.aware).any():

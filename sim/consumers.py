@@ -7,6 +7,7 @@ snapshot of one consumer for inspection (dashboards, tests, debugging).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +61,8 @@ class ConsumerPopulation:
         identified: bool, bought direct or through a micro-store: the maker knows them.
         region: int32, retail catchment area (-1 when there is no B2B2C channel).
         store: int32, micro-store owned (-1: none; stays set after the store closes).
+        time_cost: float32, value of the time running a store would take, per day.
+        social_cost: float32, cost of selling to one's friends, per day.
     """
 
     def __init__(self, n: int) -> None:
@@ -79,6 +82,8 @@ class ConsumerPopulation:
         self.region = np.full(n, -1, dtype=np.int32)
         self.store = np.full(n, -1, dtype=np.int32)
         self.degree = np.zeros(n, dtype=np.int32)
+        self.time_cost = np.zeros(n, dtype=np.float32)
+        self.social_cost = np.zeros(n, dtype=np.float32)
 
     @classmethod
     def create(
@@ -92,6 +97,8 @@ class ConsumerPopulation:
         for tiny c, gets the mean habits). Price sensitivity: log-normal with the given mean and sd.
         Attitude: fans and employees fixed, ordinary consumers Normal(mean, sd) clipped to
         [-1, 1]. Fans, employees and a share ``initial_aware_share`` of the others are aware.
+        Time and social costs of running a store: log-normal with the means and sds of
+        ``channels.b2c2c.opening`` (constant where the sd is 0).
         """
         n = len(degree)
         pop = cls(n)
@@ -117,9 +124,9 @@ class ConsumerPopulation:
         pop.habit[:] = draws / total
         pop.habit[degenerate] = mean / mean.sum()
 
-        mu, sd = consumers.price_sensitivity_mean, consumers.price_sensitivity_sd
-        sigma2 = np.log1p((sd / mu) ** 2)
-        pop.price_sensitivity[:] = rng.lognormal(np.log(mu) - sigma2 / 2, np.sqrt(sigma2), size=n)
+        pop.price_sensitivity[:] = lognormal(
+            consumers.price_sensitivity_mean, consumers.price_sensitivity_sd, n, rng
+        )
 
         att = consumers.attitude
         pop.attitude[:] = np.clip(rng.normal(att.ordinary_mean, att.ordinary_sd, size=n), -1, 1)
@@ -131,6 +138,13 @@ class ConsumerPopulation:
         pop.aware[:] = ~ordinary | (rng.random(n) < market.initial_aware_share)
         pop.aware_day[pop.aware] = 0
         pop.need_day[:] = initial_need_days(params, n, rng)
+        opening = params.channels.b2c2c.opening
+        pop.time_cost[:] = lognormal(
+            opening.time_cost_mean_per_day, opening.time_cost_sd_per_day, n, rng
+        )
+        pop.social_cost[:] = lognormal(
+            opening.social_cost_mean_per_day, opening.social_cost_sd_per_day, n, rng
+        )
         return pop
 
     def view(self, i: int) -> ConsumerView:
@@ -158,6 +172,14 @@ class ConsumerPopulation:
             region=maybe(self.region[i], -1),
             store=maybe(self.store[i], -1),
         )
+
+
+def lognormal(mean: float, sd: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Log-normal draws with the given mean and sd (all equal to the mean when sd or mean is 0)."""
+    if mean <= 0 or sd <= 0:
+        return np.full(n, mean)
+    sigma2 = 2.0 * math.log(math.hypot(1.0, sd / mean))  # log(1 + (sd/mean)²), no overflow
+    return rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2), size=n)
 
 
 def initial_need_days(params: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.advertising import advertising_awareness_rate
+from sim.audience import AudienceGraph
 from sim.consumers import ORDINARY, ConsumerPopulation
 from sim.friendships import Friendships
 from sim.market import MarketState
@@ -80,12 +81,14 @@ class AwarenessStage:
         self,
         consumers: ConsumerPopulation,
         friendships: Friendships,
+        audience: AudienceGraph,
         supply: SupplyChain,
         market: MarketState,
         rng: np.random.Generator,
     ) -> None:
         self.consumers = consumers
         self.friendships = friendships
+        self.audience = audience
         self.supply = supply
         self.market = market
         self.rng = rng
@@ -93,7 +96,8 @@ class AwarenessStage:
     def run(self, day: int, posts: Posts | None) -> np.ndarray | None:
         """Apply one day; returns each consumer's exposure to today's posts (None: no posts).
 
-        Exposure is ``Σⱼ τᵢⱼ·vⱼ·kⱼ`` over friends *j* who posted and whom *i* has not muted.
+        Exposure is ``Σⱼ τᵢⱼ·vⱼ·kⱼ`` over friends *j* who posted and whom *i* has not muted, and
+        over the influencers *i* follows and the group organisers whose groups *i* is in.
         With screen-spam dynamics on, detractors are re-derived and spread negative word of
         mouth before awareness is drawn.
         """
@@ -112,7 +116,9 @@ class AwarenessStage:
         exposure = None
         if posts is not None:
             hidden = self.friendships.muted if p.spam.enabled else None
-            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden)
+            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden).astype(np.float64)
+            if self.audience.ties:
+                exposure += self.audience.exposure(posts.owners, posts.views)
             rate += p.channels.b2c2c.posting.awareness_per_view * exposure
         if p.spam.enabled:
             self.friendships.update_detractors(c.attitude, p.spam.detractor_attitude)

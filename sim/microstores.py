@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import MAKER, STORE_OWNERS, Ledger
+from sim.audience import AudienceGraph
 from sim.choice import pick_weighted
 from sim.consumers import EMPLOYEE, ConsumerPopulation
 from sim.friendships import Friendships
@@ -25,54 +26,56 @@ from sim.shopping import book_maker_sale
 from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds
 
 
-def opening_hazard(
-    params: B2C2C,
-    segment: np.ndarray,
-    attitude: np.ndarray,
-    degree: np.ndarray,
-    friend_store_share: np.ndarray,
-    units_per_friend_per_day: float,
+def consideration_hazard(
+    params: B2C2C, is_employee: np.ndarray, store_friend_share: np.ndarray
 ) -> np.ndarray:
-    """Daily hazard of opening a store for eligible consumers (identity plus interest).
+    """Daily hazard that an eligible consumer weighs opening a store.
 
-    ``λ = r_emp·[employee] + r_id·max(0, (a − θ)/(1 − θ)) + r_int·σ((Ê − c)/s) + r_rec·f``,
-    where *a* is attitude, θ the fan threshold, ``Ê = rebate_rate·price·k·ĉ`` the expected
-    daily rebate income of an owner with *k* friends at ĉ units per friend per day, *c* the
-    effort cost and *s* the income scale (σ the logistic function), and *f* the share of
-    friends already running an open store (recruitment, "one becomes two").
-    Probability of opening today: ``1 − exp(−λ)``.
+    ``h = h₀ + h_emp·[employee] + h_f·f``, with h₀ = ``consideration_rate_per_day``,
+    h_emp = ``employee_consideration_rate_per_day`` − h₀ (employees weigh it at their own rate)
+    and *f* the share of the consumer's friends running an open store (h_f =
+    ``store_friend_consideration_per_day``): seeing friends run stores prompts the thought.
     """
     o = params.opening
-    identity = np.maximum(
-        0.0, (attitude - o.fan_attitude_threshold) / (1 - o.fan_attitude_threshold)
+    base = np.where(
+        is_employee, o.employee_consideration_rate_per_day, o.consideration_rate_per_day
     )
-    expected_income = params.rebate_rate * params.price * degree * units_per_friend_per_day
-    interest = 1.0 / (
-        1.0 + np.exp(-(expected_income - o.effort_cost_per_day) / o.income_scale_per_day)
-    )
-    return (
-        o.employee_rate_per_day * (segment == EMPLOYEE)
-        + o.identity_rate_per_day * identity
-        + o.interest_rate_per_day * interest
-        + o.recruitment_rate_per_day * friend_store_share
-    )
+    return base + o.store_friend_consideration_per_day * store_friend_share
 
 
-def keeps_store_value(
-    params: B2C2C, income_ewma: np.ndarray, attitude: np.ndarray, is_employee: np.ndarray
-) -> np.ndarray:
-    """Daily value of keeping a store net of effort: ``Ī + v_id·max(0, a) + v_emp·[emp] − c``.
+def identity_value(params: B2C2C, attitude: np.ndarray, is_employee: np.ndarray) -> np.ndarray:
+    """Daily value of endorsing the brand: ``v_id·max(0, (a − θ)/(1 − θ)) + v_emp·[employee]``.
 
-    An owner whose value is negative (after ``review_days``) closes with probability
-    ``closing_rate_per_day`` each day.
+    *a* is the owner's attitude to the brand (it moves: purchases raise it, spam and dumping
+    lower it), θ = ``fan_attitude_threshold``.
     """
-    c = params.closing
-    return (
-        income_ewma
-        + c.identity_value_per_day * np.maximum(0.0, attitude)
-        + c.employee_value_per_day * is_employee
-        - params.opening.effort_cost_per_day
-    )
+    o = params.opening
+    fan = np.maximum(0.0, (attitude - o.fan_attitude_threshold) / (1 - o.fan_attitude_threshold))
+    return o.identity_value_per_day * fan + o.employee_value_per_day * is_employee
+
+
+def expected_rebate_income(
+    params: B2C2C, audience_trust: np.ndarray, units_per_audience_per_day: float
+) -> np.ndarray:
+    """Expected daily rebate of a prospective store: ``Ê = r₀·P·ĉ·A``.
+
+    *A* is the trust its audience has in the owner (Σ over friends, and followers and group
+    members, of their trust), ĉ the units stores are seen to sell per unit of audience trust
+    per day, r₀ the own rebate rate and *P* the store price.
+    """
+    return params.rebate_rate * params.price * units_per_audience_per_day * audience_trust
+
+
+def store_value(
+    income: np.ndarray, identity: np.ndarray, time_cost: np.ndarray, social_cost: np.ndarray
+) -> np.ndarray:
+    """Daily value of running a store: ``V = income + identity − time cost − social cost``.
+
+    Before opening *income* is the expected rebate Ê; after ``review_days`` it is the store's
+    own income average Ī. A consumer who weighs opening opens if V > 0; an owner whose V < 0
+    closes with probability ``closing_rate_per_day`` a day.
+    """
+    return income + identity - time_cost - social_cost
 
 
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
@@ -86,10 +89,10 @@ class MicroStoreChannel:
     """The B2C2C channel as stock-free micro-stores (a :class:`~sim.stores.SocialChannel`).
 
     Attributes:
-        expected_units_per_friend_per_day: ĉ, what would-be owners believe a store sells per
-            friend per day: starts at ``expected_units_per_friend_per_year``/365 and follows
-            what open stores actually sell, ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R:
-            friends of open stores' owners).
+        expected_units_per_audience_per_day: ĉ, what would-be owners believe a store sells per
+            unit of its audience's trust per day: starts at
+            ``expected_units_per_audience_per_year``/365 and follows what open stores sell,
+            ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R: the open stores' audience trust).
     """
 
     holds_stock = False
@@ -103,6 +106,7 @@ class MicroStoreChannel:
         roster: StoreRoster,
         consumers: ConsumerPopulation,
         friendships: Friendships,
+        audience: AudienceGraph,
         market: MarketState,
         ledger: Ledger,
         influencer_degree: InfluencerThreshold,
@@ -112,12 +116,15 @@ class MicroStoreChannel:
         self.roster = roster
         self.consumers = consumers
         self.friendships = friendships
+        self.audience = audience
         self.market = market
         self.ledger = ledger
         self.influencer_degree = influencer_degree
         self.rng = rng
         opening = market.params.channels.b2c2c.opening
-        self.expected_units_per_friend_per_day = opening.expected_units_per_friend_per_year / 365.0
+        self.expected_units_per_audience_per_day = (
+            opening.expected_units_per_audience_per_year / 365.0
+        )
 
     # ------------------------------------------------------------------ seams of the day
 
@@ -159,29 +166,29 @@ class MicroStoreChannel:
     # ------------------------------------------------------------------ stage 7
 
     def lifecycle(self, day: int, today: DayCounters) -> None:
-        """Expected sales per friend, closing, posting reviews, opening (ODD 7.7)."""
+        """What stores sell per audience, closing, posting reviews, opening (ODD 7.7)."""
         b2c2c = self.market.params.channels.b2c2c
         if not b2c2c.enabled:
             return
         book = self.book
         c = self.consumers
-        reach = float(c.degree[book.owner[book.open_ids]].sum()) if book.size else 0.0
+        ids = book.open_ids
+        reach = float(self.audience_trust(book.owner[ids]).sum()) if len(ids) else 0.0
         if reach > 0:
             observed = today.units["b2c2c"] / reach
-            self.expected_units_per_friend_per_day += (
-                observed - self.expected_units_per_friend_per_day
+            self.expected_units_per_audience_per_day += (
+                observed - self.expected_units_per_audience_per_day
             ) / 30.0
         if book.size:
             update_income_ewma(book, b2c2c.closing.review_days)
-            ids = book.open_ids
             old = ids[day - book.opened_day[ids] >= b2c2c.closing.review_days]
             if len(old):
                 owners = book.owner[old]
-                value = keeps_store_value(
-                    b2c2c,
+                value = store_value(
                     book.income_ewma[old],
-                    c.attitude[owners],
-                    c.segment[owners] == EMPLOYEE,
+                    identity_value(b2c2c, c.attitude[owners], c.segment[owners] == EMPLOYEE),
+                    c.time_cost[owners],
+                    c.social_cost[owners],
                 )
                 quitting = old[
                     (value < 0) & (self.rng.random(len(old)) < b2c2c.closing.closing_rate_per_day)
@@ -192,7 +199,14 @@ class MicroStoreChannel:
             return
         self._open_stores(day, today)
 
+    def audience_trust(self, owners: np.ndarray) -> np.ndarray:
+        """The trust each owner's audience has in it: Σ of the trust of its friends, and of its
+        followers and group members who have not left."""
+        return self.friendships.trust_in_owners(owners)[0] + self.audience.trust_in(owners)
+
     def _open_stores(self, day: int, today: DayCounters) -> None:
+        """Eligible consumers weigh opening (at the consideration hazard); those for whom
+        running a store has a positive value open one."""
         p = self.market.params.channels.b2c2c
         c = self.consumers
         eligible = c.aware & (c.store < 0)
@@ -205,19 +219,31 @@ class MicroStoreChannel:
         if len(who) == 0:
             return
         share = self.friendships.sums.store_friend_share(who)
-        hazard = opening_hazard(
-            p,
-            c.segment[who],
-            c.attitude[who],
-            c.degree[who],
-            share,
-            self.expected_units_per_friend_per_day,
+        hazard = consideration_hazard(p, is_emp[who], share)
+        weighing = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
+        if len(weighing) == 0:
+            return
+        income = expected_rebate_income(
+            p, self.audience_trust(weighing), self.expected_units_per_audience_per_day
         )
-        new = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
+        value = store_value(
+            income,
+            identity_value(p, c.attitude[weighing], is_emp[weighing]),
+            c.time_cost[weighing],
+            c.social_cost[weighing],
+        )
+        new = weighing[value > 0]
         if len(new) == 0:
             return
         threshold = self.influencer_degree(p.opening.influencer_degree_quantile)
-        kinds = store_kinds(c.segment[new], c.attitude[new], c.degree[new], p, threshold)
+        kinds = store_kinds(
+            c.segment[new],
+            c.attitude[new],
+            c.degree[new],
+            p,
+            threshold,
+            self.audience.followers[new],
+        )
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
         self.roster.open(new, kinds, uplines, day, today)
 

@@ -26,6 +26,7 @@ from sim import graph as graphs
 from sim.accounting import Ledger, ProfitAndLoss
 from sim.advertising import buy_advertising
 from sim.agents import Distributor, Manufacturer, MicroStore
+from sim.audience import AudienceGraph
 from sim.choice import ChannelOffer
 from sim.conservation import violations
 from sim.consumers import ConsumerPopulation, ConsumerView
@@ -57,6 +58,7 @@ class ChannelModel(mesa.Model):
         graph: The social graph (CSR).
         consumers: Columnar consumer state; ``consumer(i)`` gives a readable view.
         friendships: Per-friendship trust, annoyance, muting, and the friend sums.
+        audience: Followers and shopping groups: reading ties beyond friends.
         supply: The maker's stock and the B2B2C tiers.
         stores: Columnar state of every store; ``store_agents`` are their Mesa handles.
         social: The B2C2C channel: micro-stores, or a stock-pressure pyramid.
@@ -91,6 +93,7 @@ class ChannelModel(mesa.Model):
         self.friendships = Friendships.create(
             self.graph, p.trust, p.spam, c.attitude, c.adopted, self.rng
         )
+        self.audience = AudienceGraph.create(self.graph, p.audience, self.rng)
         self.ledger = Ledger()
         self.today = DayCounters()
 
@@ -113,7 +116,7 @@ class ChannelModel(mesa.Model):
 
         self.stores = StoreBook()
         self.store_agents: list[MicroStore] = []
-        roster = StoreRoster(self.stores, c, self.friendships, self.market, self.rng)
+        roster = StoreRoster(self.stores, c, self.friendships, self.audience, self.market, self.rng)
         influencer_degree = InfluencerThreshold(c.degree)
         b2c2c = p.channels.b2c2c
         self.social: SocialChannel
@@ -123,6 +126,7 @@ class ChannelModel(mesa.Model):
                 roster,
                 c,
                 self.friendships,
+                self.audience,
                 self.supply.maker,
                 self.market,
                 self.ledger,
@@ -135,6 +139,7 @@ class ChannelModel(mesa.Model):
                 roster,
                 c,
                 self.friendships,
+                self.audience,
                 self.market,
                 self.ledger,
                 influencer_degree,
@@ -142,11 +147,16 @@ class ChannelModel(mesa.Model):
             )
 
         self.supply_stage = SupplyStage(self.supply, self.market, self.ledger)
-        self.posting = PostingStage(self.stores, roster, self.friendships, c, self.market, self.rng)
-        self.awareness = AwarenessStage(c, self.friendships, self.supply, self.market, self.rng)
+        self.posting = PostingStage(
+            self.stores, roster, self.friendships, self.audience, c, self.market, self.rng
+        )
+        self.awareness = AwarenessStage(
+            c, self.friendships, self.audience, self.supply, self.market, self.rng
+        )
         self.shopping = ShoppingStage(
             c,
             self.friendships,
+            self.audience,
             self.stores,
             self.social,
             self.supply,
@@ -250,6 +260,7 @@ class ChannelModel(mesa.Model):
             self.stores,
             self.consumers,
             self.friendships,
+            self.audience,
             self.market,
             self.day,
         )

@@ -1,9 +1,10 @@
 """Stage 3: open stores post to their friends, and friends respond (M5, M7).
 
 Each open store posts *k* ~ Poisson(r) times (r its posting policy's current rate); a platform
-crackdown in force may throttle the posts or ban heavy posters. Friends who still see the poster
-update their trust in it and their annoyance by the screen-spam rules of :mod:`sim.trust`, and
-may mute or block it. The stage returns who posted and how many posts a friend sees, which the
+crackdown in force may throttle the posts or ban heavy posters. Friends who still see the poster,
+and its followers and group members (:mod:`sim.audience`), update their trust in it and their
+annoyance by the screen-spam rules of :mod:`sim.trust`, and may mute (unfollow, leave) or block
+it. The stage returns who posted and how many posts a friend sees, which the
 awareness stage (:mod:`sim.diffusion`) turns into exposure; posts seen can also bring a
 purchase forward (:func:`prompt_purchases`). Adaptive posters review their rate in the store
 lifecycle (:func:`adapt_posting`).
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.audience import AudienceGraph
 from sim.consumers import NEVER, ConsumerPopulation
 from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
@@ -38,6 +40,7 @@ class PostingStage:
         book: StoreBook,
         roster: StoreRoster,
         friendships: Friendships,
+        audience: AudienceGraph,
         consumers: ConsumerPopulation,
         market: MarketState,
         rng: np.random.Generator,
@@ -45,6 +48,7 @@ class PostingStage:
         self.book = book
         self.roster = roster
         self.friendships = friendships
+        self.audience = audience
         self.consumers = consumers
         self.market = market
         self.rng = rng
@@ -87,6 +91,7 @@ class PostingStage:
         seen = view_probability(posting, peak)
         if params.spam.enabled and len(ids):
             self._readers_respond(day, stores.owner[ids], posts, quality, seen)
+            self._audience_responds(day, stores.owner[ids], posts, quality, seen)
         return Posts(owners=stores.owner[ids], views=posts * seen)
 
     def _readers_respond(
@@ -120,9 +125,41 @@ class PostingStage:
         f.annoyance[reader_entries] = response.annoyance
         f.annoyance_day[reader_entries] = day
         f.mute(reader_entries[response.muted], reader_entries[response.blocked])
-        blockers = readers[response.blocked]
+        self._blocks_lower_attitude(readers[response.blocked])
+
+    def _audience_responds(
+        self, day: int, owners: np.ndarray, posts: np.ndarray, quality: np.ndarray, seen: np.ndarray
+    ) -> None:
+        """Followers and group members respond as friends do; a mute is an unfollow or leaving
+        the group (M5, M7)."""
+        a = self.audience
+        if a.ties == 0:
+            return
+        group, ties = a.entries_of(owners)
+        visible = ~a.muted[ties]
+        group, ties = group[visible], ties[visible]
+        readers = a.reader[ties]
+        response = respond_to_posts(
+            self.market.params.spam,
+            a.trust[ties],
+            a.annoyance[ties],
+            day - a.annoyance_day[ties],
+            posts[group].astype(np.float64),
+            quality[group],
+            seen[group],
+            self.friendships.tolerance[readers],
+            self.rng.random(len(readers)),
+        )
+        a.trust[ties] = response.trust
+        a.annoyance[ties] = response.annoyance
+        a.annoyance_day[ties] = day
+        a.mute(ties[response.muted], ties[response.blocked])
+        self._blocks_lower_attitude(readers[response.blocked])
+
+    def _blocks_lower_attitude(self, blockers: np.ndarray) -> None:
+        """A block lowers the blocker's attitude to the brand, and its baseline."""
         if len(blockers):
-            drop = np.float32(spam.block_attitude_drop)
+            drop = np.float32(self.market.params.spam.block_attitude_drop)
             for attitude in (self.consumers.attitude, self.consumers.baseline_attitude):
                 np.subtract.at(attitude, blockers, drop)
                 np.clip(attitude, -1.0, 1.0, out=attitude)

@@ -62,6 +62,7 @@ import math
 import numpy as np
 
 from sim.accounting import CONSUMERS, LIQUIDATORS, MAKER, PARTICIPANTS, Ledger
+from sim.audience import AudienceGraph
 from sim.choice import pick_weighted
 from sim.consumers import ConsumerPopulation
 from sim.friendships import Friendships
@@ -88,6 +89,7 @@ class Pyramid:
         roster: StoreRoster,
         consumers: ConsumerPopulation,
         friendships: Friendships,
+        audience: AudienceGraph,
         maker: StockPoint,
         market: MarketState,
         ledger: Ledger,
@@ -98,6 +100,7 @@ class Pyramid:
         self.roster = roster
         self.consumers = consumers
         self.friendships = friendships
+        self.audience = audience
         self.graph = friendships.graph
         self.maker = maker
         self.market = market
@@ -342,6 +345,7 @@ class Pyramid:
             self.influencer_degree(
                 self.market.params.channels.b2c2c.opening.influencer_degree_quantile
             ),
+            self.audience.followers[owners],
         )
         stores = self.roster.open(owners, kinds, uplines, day, today).astype(np.int64)
         book.level[stores] = level

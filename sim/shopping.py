@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import CONSUMERS, LOGISTICS, MAKER, Ledger
+from sim.audience import AudienceGraph
 from sim.choice import (
     OFFLINE,
     ONLINE,
@@ -74,6 +75,7 @@ class ShoppingStage:
         self,
         consumers: ConsumerPopulation,
         friendships: Friendships,
+        audience: AudienceGraph,
         book: StoreBook,
         social: SocialChannel,
         supply: SupplyChain,
@@ -83,6 +85,7 @@ class ShoppingStage:
     ) -> None:
         self.consumers = consumers
         self.friendships = friendships
+        self.audience = audience
         self.book = book
         self.social = social
         self.supply = supply
@@ -144,9 +147,10 @@ class ShoppingStage:
     def social_options(self, day: int, shoppers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each shopper, a micro-store it could buy from (-1: none) and its trust in the owner.
 
-        Candidates: open stores of friends whom the shopper has not muted (and its own, with
-        trust 1, where the channel lets owners buy from themselves) that posted within
-        ``memory_days``; one is drawn with probability proportional to trust.
+        Candidates: open stores that posted within ``memory_days`` of friends whom the shopper
+        has not muted, of influencers it follows and of organisers of groups it is in (unless
+        it left), and its own store with trust 1 where the channel lets owners buy from
+        themselves; one is drawn with probability proportional to the shopper's trust.
         """
         m = len(shoppers)
         store = np.full(m, -1, dtype=np.int64)
@@ -188,15 +192,29 @@ class ShoppingStage:
         cand_group = group[ok]
         cand_store = friend_store[ok]
         cand_trust = self.friendships.trust[entries[ok]].astype(np.float64)
+        extra_group, extra_store, extra_trust = [], [], []
+        if self.audience.ties:
+            a = self.audience
+            group_a, ties = a.entries_to(shoppers)
+            poster_store = node_store[a.poster[ties]]
+            ok = (poster_store >= 0) & ~a.muted[ties]
+            ok[ok] = live[poster_store[ok]]
+            extra_group.append(group_a[ok])
+            extra_store.append(poster_store[ok])
+            extra_trust.append(a.trust[ties[ok]].astype(np.float64))
         own = node_store[shoppers]
         own_ok = own >= 0
         own_ok[own_ok] = live[own[own_ok]]
         if not self.social.sells_to_owner:
             own_ok[:] = False
         if own_ok.any():
-            cand_group = np.concatenate([cand_group, np.flatnonzero(own_ok)])
-            cand_store = np.concatenate([cand_store, own[own_ok]])
-            cand_trust = np.concatenate([cand_trust, np.ones(int(own_ok.sum()))])
+            extra_group.append(np.flatnonzero(own_ok))
+            extra_store.append(own[own_ok])
+            extra_trust.append(np.ones(int(own_ok.sum())))
+        if any(len(x) for x in extra_group):
+            cand_group = np.concatenate([cand_group, *extra_group])
+            cand_store = np.concatenate([cand_store, *extra_store])
+            cand_trust = np.concatenate([cand_trust, *extra_trust])
             order = np.argsort(cand_group, kind="stable")
             cand_group, cand_store, cand_trust = (
                 cand_group[order],

@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 
 import numpy as np
 
+from sim.audience import AudienceGraph
 from sim.consumers import EMPLOYEE, ConsumerPopulation
 from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
@@ -147,11 +148,15 @@ def store_kinds(
     degree: np.ndarray,
     params: B2C2C,
     influencer_degree: float,
+    followers: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Owner kind: employee, else influencer (top degree quantile), else fan, else opportunist."""
+    """Owner kind: employee, else influencer (followers beyond friends, or a degree in the top
+    quantile), else fan, else opportunist."""
     kinds = np.full(len(segment), OPPORTUNIST_KIND, dtype=np.int8)
     kinds[attitude >= params.opening.fan_attitude_threshold] = FAN_KIND
     kinds[degree >= influencer_degree] = INFLUENCER_KIND
+    if followers is not None:
+        kinds[followers > 0] = INFLUENCER_KIND
     kinds[segment == EMPLOYEE] = EMPLOYEE_KIND
     return kinds
 
@@ -180,12 +185,14 @@ class StoreRoster:
         book: StoreBook,
         consumers: ConsumerPopulation,
         friendships: Friendships,
+        audience: AudienceGraph,
         market: MarketState,
         rng: np.random.Generator,
     ) -> None:
         self.book = book
         self.consumers = consumers
         self.friendships = friendships
+        self.audience = audience
         self.market = market
         self.rng = rng
 
@@ -211,6 +218,7 @@ class StoreRoster:
         book.last_review_day[ids] = day
         self.consumers.store[owners] = ids
         self.friendships.store_friendships += int(self.consumers.degree[owners].sum())
+        self.audience.store_ties += len(self.audience.entries_of(owners)[1])
         self.friendships.sums.change_owners(owners, +1)
         today.stores_opened += len(owners)
         return ids

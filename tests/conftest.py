@@ -47,7 +47,7 @@ MICRO_STORE_MARKET: dict[str, Any] = {
         "b2c2c": {
             "price": 100.0,
             "logistics_cost_per_unit": 5.0,
-            "opening": {"employee_rate_per_day": 1.0},
+            "opening": {"employee_consideration_rate_per_day": 1.0},
         },
     },
 }

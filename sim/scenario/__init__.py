@@ -63,6 +63,7 @@ from sim.scenario.events import (
 )
 from sim.scenario.market import (
     Attitudes,
+    Audience,
     BarabasiAlbertGraph,
     ChannelConstants,
     ChannelWeights,
@@ -102,6 +103,7 @@ class Scenario(Strict):
     consumers: Consumers = Field(default_factory=Consumers)
     diffusion: Diffusion = Field(default_factory=Diffusion)
     trust: Trust = Field(default_factory=Trust)
+    audience: Audience = Field(default_factory=Audience)
     spam: Spam = Field(default_factory=Spam)
     choice: Choice = Field(default_factory=Choice)
     manufacturer: Manufacturer = Field(default_factory=Manufacturer)
@@ -177,6 +179,7 @@ __all__ = [
     "POLICY_PRESETS",
     "Advertising",
     "Attitudes",
+    "Audience",
     "BarabasiAlbertGraph",
     "ChannelConstants",
     "ChannelWeights",

@@ -30,35 +30,62 @@ class Rollout(Strict):
 
 
 class Opening(Strict):
-    """Daily hazard of opening a store: identity plus interest (M5, [ZTE2014])."""
+    """Who opens a store: a participation decision with the two motives of [ZTE2014], identity
+    and interest (M5). An eligible consumer weighs opening at the consideration rate and opens
+    if the value of running a store is positive: expected rebate income + identity value − the
+    cost of its time − the social cost of selling to friends."""
 
-    employee_rate_per_day: NonNegative = Field(
-        0.02,
-        description="Hazard for employees once rolled out ([Suning2015]: more than half of the "
-        "staff opened stores within weeks; 1 − e^(−0.02·35) ≈ 50 %).",
+    consideration_rate_per_day: NonNegative = Field(
+        0.01,
+        description="Daily hazard that an eligible consumer weighs opening a store (assumed: "
+        "about every three months).",
     )
-    identity_rate_per_day: NonNegative = Field(
-        0.002, description="Hazard for a full fan (attitude 1), scaled by the fan excess."
+    employee_consideration_rate_per_day: NonNegative = Field(
+        0.05,
+        description="The same for employees, whose company asks them to ([Suning2015]: more "
+        "than half of the staff opened stores within weeks; assumed).",
     )
-    interest_rate_per_day: NonNegative = Field(
-        0.002, description="Hazard when expected rebate income far exceeds effort."
-    )
-    recruitment_rate_per_day: NonNegative = Field(
-        0.01, description="Hazard per unit share of friends who run an open store."
+    store_friend_consideration_per_day: NonNegative = Field(
+        0.05,
+        description="Added hazard per unit share of friends running a store: they show that it "
+        "can be done ('one becomes two'; assumed).",
     )
     fan_attitude_threshold: Annotated[float, Field(ge=-1.0, lt=1.0)] = Field(
-        0.5, description="Attitude above which identity drives opening; also the 'fan' kind."
+        0.5, description="Attitude above which endorsing the brand has value; also the 'fan' kind."
     )
-    effort_cost_per_day: NonNegative = Field(
-        7.0, description="Value of an owner's time running a store ([Suning2015]: ~20 min a day)."
+    identity_value_per_day: NonNegative = Field(
+        10.0,
+        description="Value to a full fan (attitude 1) of endorsing the brand, scaled by the fan "
+        "excess (a − θ)/(1 − θ) ([ZTE2014]: fans open stores from identity; assumed size).",
     )
-    income_scale_per_day: Positive = Field(
-        5.0, description="Scale of the logistic response of interest to income minus effort."
+    employee_value_per_day: NonNegative = Field(
+        10.0,
+        description="Extra value for an employee: part of the job, encouraged by the company "
+        "(assumed).",
     )
-    expected_units_per_friend_per_year: NonNegative = Field(
+    time_cost_mean_per_day: NonNegative = Field(
+        7.0,
+        description="Mean value of the time a store takes: more than 20 minutes a day "
+        "[Suning2015] at about 20 yuan an hour (assumed wage).",
+    )
+    time_cost_sd_per_day: NonNegative = Field(
+        7.0, description="Spread of that cost among consumers, log-normal (assumed)."
+    )
+    social_cost_mean_per_day: NonNegative = Field(
+        5.0,
+        description="Mean daily cost of selling to one's friends: 39 % of those who quit "
+        "multi-level selling did so because pitching friends and family felt awkward [AARP2018] "
+        "(assumed size).",
+    )
+    social_cost_sd_per_day: NonNegative = Field(
+        10.0,
+        description="Spread of that cost, log-normal: most mind little, a few mind a lot "
+        "(assumed).",
+    )
+    expected_units_per_audience_per_year: NonNegative = Field(
         0.3,
-        description="Prior belief of units sold per friend per year, before any store has a "
-        "track record; replaced by the observed rate as stores sell.",
+        description="Prior belief of units a store sells per year per unit of its audience's "
+        "trust, before any store has a track record; replaced by the observed rate (assumed).",
     )
     influencer_degree_quantile: Probability = Field(
         0.99, description="Owners at or above this degree quantile are influencers ('big V')."
@@ -166,17 +193,15 @@ class Posting(Strict):
 
 
 class Closing(Strict):
-    """When an owner gives up (M5)."""
+    """When an owner gives up (M5): judged by the store's own results after ``review_days``."""
 
-    review_days: Days = Field(60, description="Age before an owner reviews the store; EWMA span.")
+    review_days: Days = Field(
+        60, description="Days before an owner judges its store by its own income; EWMA span."
+    )
     closing_rate_per_day: Probability = Field(
-        0.05, description="Daily probability of closing while income + identity < effort."
-    )
-    identity_value_per_day: NonNegative = Field(
-        7.0, description="Value of endorsing the brand, times the owner's positive attitude."
-    )
-    employee_value_per_day: NonNegative = Field(
-        7.0, description="Extra value for employees (part of the job)."
+        0.05,
+        description="Daily probability of closing while the store's value (own income average + "
+        "identity value − time and social costs) is negative.",
     )
 
 

@@ -114,12 +114,17 @@ INITIAL_STATE_PATHS: tuple[str, ...] = (
     "consumers.price_sensitivity_sd",
     "consumers.attitude",
     "trust",
+    "audience",
     "spam.tolerance_mean",
     "spam.tolerance_sd",
     "manufacturer.initial_stock_days",
     "manufacturer.launch_demand_per_1000_per_day",
     "channels.b2b2c.launch_demand_per_1000_per_day",
-    "channels.b2c2c.opening.expected_units_per_friend_per_year",
+    "channels.b2c2c.opening.expected_units_per_audience_per_year",
+    "channels.b2c2c.opening.time_cost_mean_per_day",
+    "channels.b2c2c.opening.time_cost_sd_per_day",
+    "channels.b2c2c.opening.social_cost_mean_per_day",
+    "channels.b2c2c.opening.social_cost_sd_per_day",
     "channels.b2c2c.stock_pressure.promised_profit_per_day",
 )
 """Parameters of the initial state (drawn or set when the model is built): a ``set`` event may

@@ -262,6 +262,58 @@ class Trust(Strict):
     )
 
 
+class Audience(Strict):
+    """Reach beyond friends (M5): influencers' followers and shopping groups.
+
+    A store owner's posts reach its friends, its followers if it has any, and the members of the
+    shopping group it runs if it runs one; followers and members trust it less than friends do
+    and can unfollow or leave (screen-spam dynamics apply to them as to friends).
+    """
+
+    influencer_share: Probability = Field(
+        0.005,
+        description="Share of consumers with followers beyond their friends ('big V' of "
+        "[ZTE2014]), drawn with probability proportional to their number of friends (assumed).",
+    )
+    followers_min: Annotated[int, Field(ge=1)] = Field(
+        50, description="Fewest followers of an influencer (assumed)."
+    )
+    followers_exponent: Annotated[float, Field(gt=1.0, le=5.0)] = Field(
+        2.3,
+        description="Exponent α of the power law of follower counts, P(F) ∝ F^(−α), F ≥ the "
+        "minimum ([KwakEtAl2010]: about 2.3 on Twitter).",
+    )
+    followers_max_share: Probability = Field(
+        0.05, description="Most followers one influencer has, as a share of consumers (assumed)."
+    )
+    follower_trust_mean: Probability = Field(
+        0.5,
+        description="Mean trust of a follower in the influencer it follows, below a friend's "
+        "(assumed).",
+    )
+    follower_trust_sd: NonNegative = Field(
+        0.1, description="Its standard deviation (normal, clipped to [0, 1]; assumed)."
+    )
+    groups_per_1000: NonNegative = Field(
+        1.0,
+        description="Shopping groups per 1,000 consumers, each run by a consumer drawn at "
+        "random ([Shen2020]: JD Fenxiang ran about 90,000 WeChat groups; assumed density).",
+    )
+    group_size_mean: Annotated[float, Field(ge=2.0)] = Field(
+        100.0, description="Mean number of members of a group (log-normal; assumed)."
+    )
+    group_size_max: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        200,
+        description="Largest group ([Shen2020]: 200-person customer groups on Enterprise WeChat).",
+    )
+    group_trust_mean: Probability = Field(
+        0.6, description="Mean trust of a member in the group's organiser (assumed)."
+    )
+    group_trust_sd: NonNegative = Field(
+        0.1, description="Its standard deviation (normal, clipped to [0, 1]; assumed)."
+    )
+
+
 class Choice(Strict):
     """Multinomial logit channel choice (M2)."""
 

@@ -40,7 +40,7 @@ def test_rng_argument_overrides_scenario_seed(make_scenario: Callable[..., Scena
 def test_offline_shutdown_stops_offline_sales_and_shifts_habits(
     make_scenario: Callable[..., Scenario], run_model: Callable
 ) -> None:
-    """No B2B2C sale while retail is closed; consumers move online and part of it sticks."""
+    """No B2B2C sale while retail is closed; consumers move to the other channels."""
     s = make_scenario(
         days=150,
         market={"consumers": 6000, "initial_aware_share": 0.6},
@@ -58,10 +58,10 @@ def test_offline_shutdown_stops_offline_sales_and_shifts_habits(
     assert frame.loc[~closed & (day > 5), "units_b2b2c"].mean() > 5
     before = frame.loc[(day >= 10) & (day < 30), "units_b2c"].mean()
     offline_before = frame.loc[(day >= 10) & (day < 30), "units_b2b2c"].mean()
-    during = frame.loc[(day >= 40) & (day < 90), "units_b2c"].mean()
-    after = frame.loc[day >= 120, "units_b2c"].mean()
-    assert during - before > 0.4 * offline_before  # much of the offline demand moves online
-    assert after > before
+    stores_before = frame.loc[(day >= 10) & (day < 30), "units_b2c2c"].mean()
+    during = frame.loc[(day >= 40) & (day < 90), ["units_b2c", "units_b2c2c"]].sum(axis=1).mean()
+    # much of the offline demand moves to the direct shop and the micro-stores [Shen2020]
+    assert during - (before + stores_before) > 0.4 * offline_before
     assert model.market.event_log == [(30, "close b2b2c"), (90, "reopen b2b2c")]
 
 
@@ -123,16 +123,21 @@ def test_employee_first_rollout(make_scenario: Callable[..., Scenario]) -> None:
     assert (model.stores.column("kind") != EMPLOYEE_KIND).sum() > 0
 
 
-def test_unprofitable_opportunists_close_and_employees_stay(
+def test_owners_who_expected_too_much_close_and_employees_stay(
     make_scenario: Callable[..., Scenario], run_model: Callable
 ) -> None:
+    """An inflated prior of store sales draws opportunists in; their own results send them
+    home within weeks of their review, while employees (paid by the job) stay."""
     s = make_scenario(
         days=200,
         market={"consumers": 6000, "employee_share": 0.01, "initial_aware_share": 0.5},
         channels={
             "b2c2c": {
-                "rebate_rate": 0.01,
-                "opening": {"interest_rate_per_day": 0.01},
+                "rebate_rate": 0.05,
+                "opening": {
+                    "expected_units_per_audience_per_year": 20.0,
+                    "consideration_rate_per_day": 0.05,
+                },
                 "closing": {"review_days": 30, "closing_rate_per_day": 0.2},
             }
         },
@@ -144,7 +149,8 @@ def test_unprofitable_opportunists_close_and_employees_stay(
     opportunists = old & (kinds == OPPORTUNIST_KIND)
     assert opportunists.sum() > 20
     assert is_open[opportunists].mean() < 0.2
-    assert is_open[old & (kinds == EMPLOYEE_KIND)].mean() > 0.9
+    employees = is_open[old & (kinds == EMPLOYEE_KIND)].mean()
+    assert employees > 0.7 and employees > 3 * is_open[opportunists].mean()
     assert frame["stores_closed"].sum() == (~is_open).sum()
 
 
@@ -168,8 +174,9 @@ def test_multi_level_stores_get_uplines(
         market={"consumers": 6000, "initial_aware_share": 0.5},
         channels={
             "b2c2c": {
+                "rebate_rate": 0.2,
                 "upline_rebate_rates": [0.02],
-                "opening": {"recruitment_rate_per_day": 0.2},
+                "opening": {"store_friend_consideration_per_day": 1.0},
             }
         },
     )

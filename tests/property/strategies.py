@@ -233,14 +233,17 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
             "public_from_day": draw(mostly(st.integers(0, days // 2), st.none())),
         },
         "opening": {
-            "employee_rate_per_day": draw(mostly(floats(0.05, 0.5), floats(0.0, 0.05))),
-            "identity_rate_per_day": draw(mostly(floats(0.02, 0.3), floats(0.0, 0.02))),
-            "interest_rate_per_day": draw(mostly(floats(0.01, 0.2), floats(0.0, 0.01))),
-            "recruitment_rate_per_day": draw(floats(0.0, 1.0)),
+            "consideration_rate_per_day": draw(mostly(floats(0.05, 0.5), floats(0.0, 0.05))),
+            "employee_consideration_rate_per_day": draw(floats(0.0, 1.0)),
+            "store_friend_consideration_per_day": draw(floats(0.0, 1.0)),
             "fan_attitude_threshold": draw(floats(-1.0, 0.95)),
-            "effort_cost_per_day": draw(floats(0.0, 20.0)),
-            "income_scale_per_day": draw(positive(0.1, 20.0)),
-            "expected_units_per_friend_per_year": draw(floats(0.0, 5.0)),
+            "identity_value_per_day": draw(floats(0.0, 30.0)),
+            "employee_value_per_day": draw(floats(0.0, 30.0)),
+            "time_cost_mean_per_day": draw(floats(0.0, 20.0)),
+            "time_cost_sd_per_day": draw(floats(0.0, 20.0)),
+            "social_cost_mean_per_day": draw(floats(0.0, 20.0)),
+            "social_cost_sd_per_day": draw(floats(0.0, 20.0)),
+            "expected_units_per_audience_per_year": draw(floats(0.0, 5.0)),
             "influencer_degree_quantile": draw(probabilities),
         },
         "posting": {
@@ -256,8 +259,6 @@ def b2c2c_sections(draw: st.DrawFn, enabled: bool, days: int, list_price: float)
         "closing": {
             "review_days": draw(st.integers(1, 20)),
             "closing_rate_per_day": draw(probabilities),
-            "identity_value_per_day": draw(floats(0.0, 10.0)),
-            "employee_value_per_day": draw(floats(0.0, 10.0)),
         },
     }
     return section
@@ -449,6 +450,17 @@ def scenario_dicts(
             "forgetting_rate_per_day": draw(floats(0.0, 0.2)),
         },
         "trust": {"initial_mean": draw(probabilities), "initial_sd": draw(floats(0.0, 1.0))},
+        "audience": {
+            "influencer_share": draw(mostly(floats(0.0, 0.05), floats(0.05, 0.5))),
+            "followers_min": draw(st.integers(1, 30)),
+            "followers_exponent": draw(floats(1.2, 4.0)),
+            "followers_max_share": draw(probabilities),
+            "follower_trust_mean": draw(probabilities),
+            "groups_per_1000": draw(floats(0.0, 50.0)),
+            "group_size_mean": draw(floats(2.0, 50.0)),
+            "group_size_max": draw(st.integers(2, 100)),
+            "group_trust_mean": draw(probabilities),
+        },
         "choice": {
             "habit_weight": draw(floats(0.0, 6.0)),
             "price_weight": draw(floats(0.0, 10.0)),

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from sim.consumers import EMPLOYEE, ORDINARY
-from sim.microstores import keeps_store_value, opening_hazard, update_income_ewma
+from sim.microstores import (
+    consideration_hazard,
+    expected_rebate_income,
+    identity_value,
+    store_value,
+    update_income_ewma,
+)
 from sim.scenario import B2C2C
 from sim.stores import (
     EMPLOYEE_KIND,
@@ -18,36 +24,49 @@ from sim.stores import (
 )
 
 
-def test_opening_hazard_terms() -> None:
-    """λ = r_emp·[emp] + r_id·max(0,(a−θ)/(1−θ)) + r_int·σ((Ê−c)/s) + r_rec·f."""
+def test_consideration_hazard_terms() -> None:
+    """h = h₀ (employees: h_emp) + h_f·f."""
     params = B2C2C.model_validate(
         {
-            "rebate_rate": 0.1,
-            "price": 100.0,
             "opening": {
-                "employee_rate_per_day": 0.5,
-                "identity_rate_per_day": 0.2,
-                "interest_rate_per_day": 0.1,
-                "recruitment_rate_per_day": 0.04,
-                "fan_attitude_threshold": 0.5,
-                "effort_cost_per_day": 5.0,
-                "income_scale_per_day": 2.0,
-            },
+                "consideration_rate_per_day": 0.01,
+                "employee_consideration_rate_per_day": 0.3,
+                "store_friend_consideration_per_day": 0.2,
+            }
         }
     )
-    hazard = opening_hazard(
-        params,
-        segment=np.array([EMPLOYEE, ORDINARY, ORDINARY]),
-        attitude=np.array([0.0, 1.0, 0.0]),
-        degree=np.array([0, 0, 10]),
-        friend_store_share=np.array([0.0, 0.0, 0.5]),
-        units_per_friend_per_day=0.005,
+    hazard = consideration_hazard(params, np.array([True, False, False]), np.array([0.0, 0.0, 0.5]))
+    assert hazard.tolist() == pytest.approx([0.3, 0.01, 0.01 + 0.1])
+
+
+def test_identity_value_of_fans_and_employees() -> None:
+    """v_id·max(0, (a − θ)/(1 − θ)) + v_emp·[employee]."""
+    params = B2C2C.model_validate(
+        {
+            "opening": {
+                "fan_attitude_threshold": 0.5,
+                "identity_value_per_day": 8.0,
+                "employee_value_per_day": 3.0,
+            }
+        }
     )
-    sigma = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-    assert hazard[0] == pytest.approx(0.5 + 0.1 * sigma(-2.5))
-    assert hazard[1] == pytest.approx(0.2 + 0.1 * sigma(-2.5))
-    # expected income 0.1·100·10·0.005 = 0.5 a day against an effort of 5
-    assert hazard[2] == pytest.approx(0.1 * sigma((0.5 - 5) / 2) + 0.04 * 0.5)
+    value = identity_value(
+        params, np.array([1.0, 0.75, 0.2, 0.6]), np.array([False, False, False, True])
+    )
+    assert value.tolist() == pytest.approx([8.0, 4.0, 0.0, 8.0 * 0.2 + 3.0])
+
+
+def test_expected_income_and_the_decision() -> None:
+    """Ê = r·P·ĉ·A; open (or keep) when Ê + identity − time − social cost > 0."""
+    params = B2C2C.model_validate({"rebate_rate": 0.1, "price": 100.0})
+    income = expected_rebate_income(params, np.array([0.0, 50.0]), 0.01)
+    assert income.tolist() == pytest.approx([0.0, 5.0])
+    value = store_value(income, np.array([2.0, 0.0]), np.array([1.0, 3.0]), np.array([0.5, 1.0]))
+    assert value.tolist() == pytest.approx([0.5, 1.0])
+    without_rebate = expected_rebate_income(
+        params.model_copy(update={"rebate_rate": 0.0}), np.array([50.0]), 0.01
+    )
+    assert without_rebate.tolist() == [0.0]  # with no rebate only identity can open a store
 
 
 def test_store_kind_precedence() -> None:
@@ -58,24 +77,13 @@ def test_store_kind_precedence() -> None:
         degree=np.array([500, 500, 3, 3]),
         params=params,
         influencer_degree=100.0,
+        followers=np.array([0, 0, 0, 0]),
     )
     assert kinds.tolist() == [EMPLOYEE_KIND, INFLUENCER_KIND, FAN_KIND, OPPORTUNIST_KIND]
-
-
-def test_keeping_value() -> None:
-    params = B2C2C.model_validate(
-        {
-            "opening": {"effort_cost_per_day": 7.0},
-            "closing": {"identity_value_per_day": 4.0, "employee_value_per_day": 3.0},
-        }
+    followed = store_kinds(
+        np.array([ORDINARY]), np.array([0.0]), np.array([3]), params, 100.0, np.array([60])
     )
-    value = keeps_store_value(
-        params,
-        np.array([1.0, 1.0, 8.0]),
-        np.array([0.5, -0.5, 0.0]),
-        np.array([True, False, False]),
-    )
-    assert value.tolist() == pytest.approx([1 + 2 + 3 - 7, 1 - 7, 1.0])
+    assert followed.tolist() == [INFLUENCER_KIND]  # followers beyond friends make an influencer
 
 
 def test_store_book_grows_and_keeps_columns() -> None:

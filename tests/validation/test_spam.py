@@ -100,13 +100,16 @@ def test_spamming_wins_the_first_weeks_and_loses_the_year(run_policy: Callable) 
 def test_heavy_spam_overdraws_trust_mutes_friends_and_makes_detractors(
     run_policy: Callable,
 ) -> None:
-    """Thirty pure-ad posts a day: within a week friends' trust in the owners falls by more
-    than 0.1, nearly every friend mutes them, and detractors multiply."""
+    """Thirty pure-ad posts a day against community posting (0.5 a day, 80 % useful) in the
+    same market: within a week friends' trust in the owners falls by more than 0.1, nearly
+    every friend mutes them, and there are half as many detractors again."""
     model, frame = run_policy({"posts_per_day": 30.0, "content_quality": 0.0}, seed=4, days=60)
+    _, gentle = run_policy({"posts_per_day": 0.5, "content_quality": 0.8}, seed=4, days=60)
     trust = frame["mean_trust_in_only"]
     assert trust.iloc[6] < trust.iloc[0] - 0.1
-    assert frame["muted_share"].iloc[-1] > 0.9
-    assert frame["detractors"].iloc[-1] > 2 * frame["detractors"].iloc[0]
+    assert gentle["mean_trust_in_only"].iloc[6] > trust.iloc[0] - 0.01
+    assert frame["muted_share"].iloc[-1] > 0.9 > gentle["muted_share"].iloc[-1]
+    assert frame["detractors"].iloc[-1] > 1.5 * gentle["detractors"].iloc[-1]
     assert model.invariant_violations() == []
 
 
