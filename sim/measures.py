@@ -8,6 +8,7 @@ the results folder writes it as ``timeseries.csv``. Long-tail statistics are in
 from __future__ import annotations
 
 from sim.accounting import MAKER, DayAccounts, Ledger
+from sim.audience import AudienceGraph
 from sim.consumers import ConsumerPopulation
 from sim.friendships import Friendships
 from sim.longtail import gini, top_share
@@ -23,6 +24,7 @@ def daily_measures(
     ledger: Ledger,
     consumers: ConsumerPopulation,
     friendships: Friendships,
+    audience: AudienceGraph,
     book: StoreBook,
     social: SocialChannel,
     supply: SupplyChain,
@@ -90,6 +92,7 @@ def daily_measures(
         m[f"open_{ch}"] = int(market.is_open(ch))
     policies = market.params.channels.b2c2c.posting.policies
     m.update(policy_measures(book, friendships, [pol.name for pol in policies]))
+    m.update(audience_measures(book, audience))
     m.update(social.measures())
     return m
 
@@ -122,3 +125,18 @@ def policy_measures(
             n = count[sel].sum()
             out[f"mean_trust_in_{name}"] = float(total[sel].sum() / n) if n else float("nan")
     return out
+
+
+def audience_measures(book: StoreBook, audience: AudienceGraph) -> dict[str, float]:
+    """Followers' and group members' mean trust in the owners of open stores (those who have not
+    left), and the ties of store owners' audiences that unfollowed or left."""
+    owners = book.column("owner")[book.column("is_open")]
+    _, ties = audience.entries_of(owners)
+    staying = ties[~audience.muted[ties]]
+    trust = float(audience.trust[staying].mean()) if len(staying) else float("nan")
+    reach = audience.store_ties
+    return {
+        "audience_trust_in_owners": trust,
+        "unfollowed_ties": audience.muted_count,
+        "unfollowed_share": audience.muted_count / reach if reach else 0.0,
+    }

@@ -202,6 +202,7 @@ class ChannelModel(mesa.Model):
             self.ledger,
             self.consumers,
             self.friendships,
+            self.audience,
             self.stores,
             self.social,
             self.supply,

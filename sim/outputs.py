@@ -214,6 +214,22 @@ def measurements(
             "mean trust of the friends of open stores' owners in them (empty without stores)",
         )
     )
+    out += [
+        Output(
+            "audience_trust_in_owners",
+            "followers' and group members' trust in store owners",
+            "share",
+            "mean trust of the followers and group members of open stores' owners who have not "
+            "left (empty without such ties)",
+        ),
+        Output("unfollowed_ties", "unfollowed or left", "ties", "audience ties muted so far"),
+        Output(
+            "unfollowed_share",
+            "unfollowed share of owners' audiences",
+            "share",
+            "over the follower and group ties of the owners of every store ever opened",
+        ),
+    ]
     out += [Output(f"open_{c}", f"{CHANNEL_NAMES[c]} open", "0/1") for c in CHANNELS]
     if level_names is not None:
         out += PYRAMID_MEASUREMENTS
@@ -361,6 +377,14 @@ def _spam_summary(scenario: Scenario) -> list[Output]:
     out = [
         Output(pre + "mean_trust_end", "mean trust over all friendships (end)", "share"),
         Output(pre + "mean_trust_in_owners_end", "friends' trust in store owners (end)", "share"),
+        Output(
+            pre + "audience_trust_in_owners_end",
+            "followers' and group members' trust in store owners (end)",
+            "share",
+        ),
+        Output(
+            pre + "unfollowed_share_end", "unfollowed share of owners' audiences (end)", "share"
+        ),
         Output(pre + "muted_edges_end", "muted friendships (end)", "friendships"),
         Output(pre + "blocked_edges_end", "blocked friendships (end)", "friendships"),
         Output(pre + "muted_share_end", "muted share of owners' friendships (end)", "share"),

@@ -338,6 +338,8 @@ def spam_summary(frame: Any, p: Scenario) -> dict[str, Any]:
     return {
         "mean_trust_end": float(last["mean_trust"]),
         "mean_trust_in_owners_end": float(last["mean_trust_in_owners"]),
+        "audience_trust_in_owners_end": float(last["audience_trust_in_owners"]),
+        "unfollowed_share_end": float(last["unfollowed_share"]),
         "muted_edges_end": int(last["muted_edges"]),
         "blocked_edges_end": int(last["blocked_edges"]),
         "muted_share_end": float(last["muted_share"]),
