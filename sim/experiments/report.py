@@ -51,7 +51,7 @@ import matplotlib
 matplotlib.use("Agg")
 import numpy as np
 
-from sim.experiments import compare
+from sim.experiments import compare, findings
 from sim.experiments.charts import (
     Figure,
     heatmap_figures,
@@ -198,6 +198,7 @@ def _markdown(
         ]
     if comparison:
         lines += [comparison, ""]
+    lines += findings.answer(data)
     lines += _results_by_point(data)
     for title, figures in sections:
         if not figures:

@@ -59,6 +59,38 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = CONFIDENCE) -> 
     return Stats(n, mean, sd, mean - half, mean + half)
 
 
+def difference_ci(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = CONFIDENCE
+) -> Stats:
+    """Difference of two means, ``mean(a) − mean(b)``, with Welch's t interval.
+
+    The two samples are independent (each run has its own seed), with possibly unequal
+    variances: ``se = √(s_a²/n_a + s_b²/n_b)`` and the Welch–Satterthwaite degrees of freedom
+    ``ν = se⁴ / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1))``; the interval is
+    ``d ∓ t((1 + level)/2, ν) · se`` [Welch1947]. ``n`` is the smaller sample size; ``sd``
+    is ``se``. NaN bounds when either sample has fewer than two values; with no spread at all
+    the interval is the point ``d``.
+    """
+    from scipy import stats
+
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+    n = min(len(x), len(y))
+    if n == 0:
+        return Stats(0, math.nan, math.nan, math.nan, math.nan)
+    d = float(x.mean() - y.mean())
+    if n < 2:
+        return Stats(n, d, math.nan, math.nan, math.nan)
+    va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return Stats(n, d, 0.0, d, d)
+    nu = se**4 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
+    half = float(stats.t.ppf((1 + level) / 2, nu)) * se
+    return Stats(n, d, se, d - half, d + half)
+
+
 def confidence_band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Per day: n, mean and the t interval of a column over the frame's runs."""
     from scipy import stats
