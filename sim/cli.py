@@ -1,4 +1,5 @@
-"""Command line: ``chansim run``, ``validate``, ``sweep``, ``report`` and ``compare``.
+"""Command line: ``chansim run``, ``validate``, ``sweep``, ``report``, ``compare`` and
+``dashboard``.
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
 results folder); 1 only for bugs.
@@ -128,6 +129,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted comparison in its folder"
     )
     compare.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    dashboard = sub.add_parser(
+        "dashboard",
+        help="watch a scenario live in a browser, with controls and guided lessons",
+        description="Start the classroom dashboard (a Solara app) and print its address. "
+        "SCENARIO is a scenario file or a lesson: "
+        "free, bullwhip, spam, pyramid, shutdown (default: free).",
+    )
+    dashboard.add_argument(
+        "scenario", nargs="?", default="free", help="scenario YAML file or lesson name"
+    )
+    dashboard.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter by dotted path (VALUE is YAML); repeatable",
+    )
+    dashboard.add_argument(
+        "--port", type=_natural_int, default=8765, help="port (default: 8765; 0: any free port)"
+    )
+    dashboard.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    dashboard.add_argument(
+        "--save-dir",
+        type=Path,
+        default=Path("results/dashboard"),
+        help="where 'save session as scenario' writes (default: results/dashboard)",
+    )
     return parser
 
 
@@ -162,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "dashboard":
+            return _dashboard(args)
         return _run(args)
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -177,6 +211,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load(args: argparse.Namespace):
     return load_scenario(args.scenario, args.overrides, seed=args.seed, days=args.days)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from sim.dashboard.server import serve
+
+    return serve(
+        args.scenario, args.overrides, host=args.host, port=args.port, save_dir=args.save_dir
+    )
 
 
 def _validate(args: argparse.Namespace) -> int:

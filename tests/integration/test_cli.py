@@ -649,7 +649,7 @@ def test_more_bad_input_in_process(
         (
             ["frobnicate"],
             "chansim: argument command: invalid choice: 'frobnicate' "
-            "(choose from 'run', 'validate', 'sweep', 'report', 'compare')",
+            "(choose from 'run', 'validate', 'sweep', 'report', 'compare', 'dashboard')",
         ),
         (["run"], "chansim run: the following arguments are required: scenario"),
         (["validate", "s.yaml", "--bogus"], "chansim: unrecognized arguments: --bogus"),
