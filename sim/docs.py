@@ -63,6 +63,9 @@ def _rows(model: type[BaseModel], prefix: str, instance: Any = None) -> list[tup
         item = first if isinstance(first, type) and issubclass(first, BaseModel) else None
         if name in ("graph", "events"):
             rows.append((path, "see below", description))
+        elif item is not None and type(None) in args:  # an optional section
+            rows.append((path, "null", description))
+            rows.extend(_rows(item, path + "."))
         elif is_model:
             sub = default if isinstance(default, BaseModel) else None
             rows.extend(_rows(annotation, path + ".", sub))

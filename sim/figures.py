@@ -341,10 +341,13 @@ def _inventory(ts: dict, summary: dict, title: str, path: Path) -> Path:
     ax1.legend(fontsize=8)
     if tiers:
         ratios = summary.get("bullwhip_variance_ratio", {})
+        meaningful = summary.get("bullwhip_meaningful", {})
         ax2.plot(ts["day"], ts["demand_retail"], label="consumer demand at retailers", color="grey")
         for t in reversed(tiers):
             ratio = ratios.get(t)
             note = f" (variance ×{ratio:.2f})" if ratio is not None and np.isfinite(ratio) else ""
+            if note and meaningful.get(t) == 0:
+                note = f" (variance ×{ratio:.2f}; < 5 units a node a day: not meaningful)"
             ax2.plot(ts["day"], ts[f"orders_{t}"], label=f"orders placed by {t}{note}", lw=0.8)
         ax2.set_title("Daily orders by tier (bullwhip: variance relative to demand)")
         ax2.legend(fontsize=8)

@@ -84,7 +84,9 @@ def daily_measures(
     m["production_started"] = int(supply.maker.orders_today[0])
     m["inventory_maker"] = int(supply.maker.on_hand[0])
     m["demand_retail"] = int(supply.tiers[-1].demand_today.sum()) if supply.tiers else 0
-    for name, point in zip(supply.names, supply.tiers, strict=True):
+    sell = supply.prices(market.params.channels.b2b2c)[1] if supply.tiers else ()
+    for k, (name, point) in enumerate(zip(supply.names, supply.tiers, strict=True)):
+        m[f"price_{name}"] = float(sell[k])
         m[f"orders_{name}"] = int(point.orders_today.sum())
         m[f"inventory_{name}"] = int(point.on_hand.sum())
         m[f"in_transit_{name}"] = int(point.pipeline.sum())

@@ -192,6 +192,7 @@ def measurements(
             Output(f"orders_{t}", f"orders placed by {t}", "units/day"),
             Output(f"inventory_{t}", f"stock on hand at {t}", "units"),
             Output(f"in_transit_{t}", f"stock in transit to {t}", "units"),
+            Output(f"price_{t}", f"selling price of {t}", "money"),
         ]
     for name in policy_names:
         out += [
@@ -305,9 +306,15 @@ def _channel_summary(scenario: Scenario) -> list[Output]:
                     pre + "shelf_price",
                     "shelf price",
                     "money",
-                    "wholesale price × (1 + markup) of every tier",
+                    "wholesale price × (1 + markup) of every tier, on the last day",
                 ),
             ]
+            for t in tier_names(scenario):
+                out += [
+                    Output(pre + f"by_tier.{t}.price_end", f"{t}'s price", "money"),
+                    Output(pre + f"by_tier.{t}.markup_end", f"{t}'s markup", "share"),
+                    Output(pre + f"by_tier.{t}.margin", f"{t}'s margin", "money"),
+                ]
             if tier_names(scenario):
                 out.append(
                     Output(
@@ -470,6 +477,24 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
     ]
     out += [
         Output(f"bullwhip_variance_ratio.{t}", f"bullwhip ratio {t}", "ratio")
+        for t in tier_names(scenario)
+    ]
+    out += [
+        Output(
+            f"bullwhip_demand_per_node.{t}",
+            f"units asked a day of one {t}",
+            "units/day",
+            "mean over the days after the forecast warm-up",
+        )
+        for t in tier_names(scenario)
+    ]
+    out += [
+        Output(
+            f"bullwhip_meaningful.{t}",
+            f"bullwhip ratio {t} meaningful",
+            "0/1",
+            "1 when one node is asked at least 5 units a day (below, whole-unit orders dominate)",
+        )
         for t in tier_names(scenario)
     ]
     out += [

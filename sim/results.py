@@ -36,6 +36,11 @@ from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
 
+BULLWHIP_MIN_UNITS_PER_NODE = 5.0
+"""Below this many units a day asked of one node, whole-unit orders dominate a tier's order
+variance and its bullwhip ratio says little (assumed; at 0.3 units a day retailers' ratio falls
+below 1 although the policy amplifies)."""
+
 
 def package_versions() -> dict[str, str]:
     """Versions that matter for reproducing a run."""
@@ -186,8 +191,20 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             entry["units_sold_to_distributors"] = maker_units
             entry["distributor_margin"] = float(frame["distributor_margin"].sum())
             entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units
-            _, sell = tier_prices(p.channels.b2b2c.wholesale_price, p.channels.b2b2c.tiers)
+            if model.supply.tiers:
+                buy, sell = model.supply.prices(p.channels.b2b2c)
+            else:
+                buy, sell = tier_prices(p.channels.b2b2c.wholesale_price, p.channels.b2b2c.tiers)
             entry["shelf_price"] = float(sell[-1])
+            if model.supply.tiers:
+                entry["by_tier"] = {
+                    t.name: {
+                        "price_end": float(sell[k]),
+                        "markup_end": float(sell[k] / buy[k] - 1.0) if buy[k] > 0 else 0.0,
+                        "margin": float(model.supply.margin_total[k]),
+                    }
+                    for k, t in enumerate(p.channels.b2b2c.tiers)
+                }
         elif ch == "b2c":
             entry["logistics_cost"] = flows["logistics_b2c"]
             entry["advertising_cost"] = flows["advertising"]
@@ -209,13 +226,21 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         channels[ch] = entry
     store_units = model.stores.column("units")
     bullwhip: dict[str, float] = {}
+    per_node: dict[str, float] = {}
     if model.supply.tiers:
         warmup = max(t.forecast_window_days for t in p.channels.b2b2c.tiers)
         demand = frame["demand_retail"].to_numpy(dtype=float)[warmup:]
         base = float(np.var(demand)) if len(demand) > 1 else 0.0
-        for name in model.supply.names:
+        names = model.supply.names
+        for k, name in enumerate(names):
             orders = frame[f"orders_{name}"].to_numpy(dtype=float)[warmup:]
             bullwhip[name] = float(np.var(orders) / base) if base > 0 else float("nan")
+            if k == len(names) - 1:
+                seen = demand  # what the retailers are asked by consumers
+            else:
+                seen = frame[f"orders_{names[k + 1]}"].to_numpy(dtype=float)[warmup:]
+            count = model.supply.tiers[k].count
+            per_node[name] = float(np.mean(seen)) / count if len(seen) else 0.0
     if bullwhip:
         channels["b2b2c"]["bullwhip_at_maker"] = bullwhip[model.supply.names[0]]
     last = frame.iloc[-1]
@@ -256,6 +281,10 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             **long_tail(store_units),
         },
         "bullwhip_variance_ratio": bullwhip,
+        "bullwhip_demand_per_node": per_node,
+        "bullwhip_meaningful": {
+            name: int(v >= BULLWHIP_MIN_UNITS_PER_NODE) for name, v in per_node.items()
+        },
         "mechanisms": {
             "spam": bool(p.spam.enabled and p.channels.b2c2c.enabled),
             "pyramid": model.pyramid is not None,

@@ -39,20 +39,24 @@ from sim.supply_chain import SupplyChain, serve_from_stock, tier_prices
 CHANNEL_OF_ALTERNATIVE = {OFFLINE: "b2b2c", ONLINE: "b2c", SOCIAL: "b2c2c"}
 
 
-def channel_offer(params: Scenario, outside_utility_shift: float) -> ChannelOffer:
-    """Today's prices by channel (offline: the shelf price after every tier's markup).
+def channel_offer(
+    params: Scenario, outside_utility_shift: float, shelf_price: float | None = None
+) -> ChannelOffer:
+    """Today's prices by channel (offline: ``shelf_price``, by default the price after every
+    tier's fixed markup).
 
     The outside option's utility is ``outside_option_utility`` plus ``outside_utility_shift``
     (competitors' entries, cheap dumped goods on a grey market); it is absent only when the
     scenario has none and nothing shifted it.
     """
     ch = params.channels
-    _, sell = tier_prices(ch.b2b2c.wholesale_price, ch.b2b2c.tiers)
+    if shelf_price is None:
+        shelf_price = float(tier_prices(ch.b2b2c.wholesale_price, ch.b2b2c.tiers)[1][-1])
     outside = params.choice.outside_option_utility
     if outside is not None or outside_utility_shift:
         outside = (outside or 0.0) + outside_utility_shift
     return ChannelOffer(
-        prices=np.array([sell[-1], ch.b2c.price, ch.b2c2c.price]),
+        prices=np.array([shelf_price, ch.b2c.price, ch.b2c2c.price]),
         list_price=params.product.list_price,
         outside_utility=outside,
     )
@@ -92,14 +96,20 @@ class ShoppingStage:
         self.market = market
         self.ledger = ledger
         self.rng = rng
+        self.demand_carry = 0.0  # fraction of a unit of linear demand not yet asked for
 
     def offer(self) -> ChannelOffer:
         """Today's prices and outside option, with the B2C2C channel's grey-market effect."""
         shift = self.market.outside_utility_shift + self.social.outside_utility()
-        return channel_offer(self.market.params, shift)
+        p = self.market.params
+        shelf = float(self.supply.prices(p.channels.b2b2c)[1][-1]) if self.supply.tiers else None
+        return channel_offer(p, shift, shelf)
 
     def run(self, day: int, today: DayCounters) -> None:
         p = self.market.params
+        if p.channels.b2b2c.linear_demand is not None and self.supply.tiers:
+            self.linear_demand(day, today)
+            return
         c = self.consumers
         in_market = c.need_day <= day
         if p.product.kind != "one_time":
@@ -143,6 +153,37 @@ class ShoppingStage:
             if len(pending) == 0:
                 break
         today.lost_sales = int(lost.sum())
+
+    def linear_demand(self, day: int, today: DayCounters) -> None:
+        """The consumer market replaced by a linear demand at the shelf (M3b docking).
+
+        Q = max(0, a − b·p) units a day at today's shelf price *p* (0 while B2B2C is closed);
+        fractions carry over to the next day, so the units asked sum to ΣQ. They are split
+        evenly among retailers (the remainder one each, starting at retailer ``day mod R``) and
+        served from the shelves as consumers' purchases are.
+        """
+        d = self.market.params.channels.b2b2c.linear_demand
+        assert d is not None
+        retail = self.supply.tiers[-1]
+        price = float(self.offer().prices[OFFLINE])
+        wanted = max(0.0, d.intercept_per_day - d.slope_per_price * price)
+        if not self.market.is_open("b2b2c"):
+            wanted = 0.0
+        self.demand_carry += wanted
+        units = int(self.demand_carry)
+        self.demand_carry -= units
+        count = retail.count
+        per = np.full(count, units // count, dtype=np.int64)
+        per[(day + np.arange(units % count)) % count] += 1
+        nodes = np.repeat(np.arange(count), per)
+        backorder = self.market.params.channels.b2b2c.retail_stockouts == "backorder"
+        served = serve_from_stock(retail, nodes, backorder=backorder)
+        sold = int(served.sum())
+        today.in_market = units
+        today.units["b2b2c"] += sold
+        today.lost_sales = units - sold
+        self.market.units_sold_total += sold
+        self.supply.book_retail_sales(nodes[served], price, self.ledger)
 
     def social_options(self, day: int, shoppers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each shopper, a micro-store it could buy from (-1: none) and its trust in the owner.

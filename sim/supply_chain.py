@@ -26,7 +26,8 @@ import numpy as np
 
 from sim import graph as graphs
 from sim.accounting import CONSUMERS, MAKER, SUPPLIERS, Ledger, distributor_account
-from sim.scenario import Manufacturer, Scenario, Tier
+from sim.pricing import TierPricer
+from sim.scenario import B2B2C, Manufacturer, Scenario, Tier
 
 if TYPE_CHECKING:
     from sim.market import DayCounters, MarketState
@@ -219,6 +220,8 @@ class SupplyChain:
         self.produced_today = 0
         self.units_to_distributors = 0
         self.cash: list[np.ndarray] = []
+        self.pricer = TierPricer(tiers)
+        self.margin_total = np.zeros(len(tiers))
         if not tiers:
             return
         forecasts: list[np.ndarray] = [np.asarray(retail_launch_forecast, dtype=np.float64)]
@@ -330,6 +333,25 @@ class SupplyChain:
         )
         dest.owed -= sent
         dest.send(day, sent)
+
+    # ------------------------------------------------------------------ prices
+
+    def prices(self, b2b2c: B2B2C) -> tuple[np.ndarray, np.ndarray]:
+        """Today's purchase and selling price of each tier (fixed markups from the live
+        parameters, monopolists' own choices; M3b)."""
+        return self.pricer.prices_today(b2b2c.wholesale_price, b2b2c.tiers)
+
+    def reprice(self, day: int, b2b2c: B2B2C) -> None:
+        """End of day: record each tier's price and the units asked of it; monopolists set
+        tomorrow's price."""
+        _, sell = self.prices(b2b2c)
+        for k, point in enumerate(self.tiers):
+            self.pricer.observe(
+                k, float(sell[k]), float(point.demand_today.sum()), b2b2c.pricing.history_days
+            )
+        demand = b2b2c.linear_demand
+        choke = None if demand is None else demand.intercept_per_day / demand.slope_per_price
+        self.pricer.reprice(day, b2b2c.wholesale_price, b2b2c.tiers, b2b2c.pricing, choke)
 
     # ------------------------------------------------------------------ payments
 
@@ -451,7 +473,7 @@ def stock_day_zero(
     supply.produced_total += produced
     ledger.transfer(MAKER, SUPPLIERS, produced * scenario.product.unit_cost, "production")
     if placed:
-        buy, _ = tier_prices(scenario.channels.b2b2c.wholesale_price, tiers)
+        buy, _ = supply.prices(scenario.channels.b2b2c)
         through = [units.copy() for units in placed]
         for k in range(len(placed) - 1, 0, -1):
             through[k - 1] += np.bincount(
@@ -482,10 +504,13 @@ class SupplyStage:
         shipped, _ = supply.review(day, p.channels.b2b2c.tiers, p.manufacturer)
         if not supply.tiers:
             return
-        buy, sell = tier_prices(p.channels.b2b2c.wholesale_price, p.channels.b2b2c.tiers)
+        buy, sell = supply.prices(p.channels.b2b2c)
         for k, units in enumerate(shipped):
             supply.pay_supplier(k, units, buy[k], self.ledger, today)
         margin = 0.0
         for k, point in enumerate(supply.tiers):
-            margin += float(point.sold_today.sum()) * (sell[k] - buy[k])
+            tier_margin = float(point.sold_today.sum()) * (sell[k] - buy[k])
+            supply.margin_total[k] += tier_margin
+            margin += tier_margin
         today.distributor_margin = margin
+        supply.reprice(day, p.channels.b2b2c)

@@ -51,6 +51,23 @@ def bullwhip_ratio(lead_time: float, window: int) -> float:
     return 1.0 + 2.0 * lead_time / window + 2.0 * lead_time**2 / window**2
 
 
+def successive_monopoly(a: float, b: float, cost: float, tiers: int) -> tuple[float, float]:
+    """Double (multiple) marginalisation, Spengler (1950): quantity and shelf price when each of
+    ``tiers`` successive monopolists sets its own price over linear demand ``Q = a − b·p``.
+
+    The most upstream tier buys at ``cost``. Every tier faces a linear demand with the same
+    choke price A = a/b and sells at (A + its purchase price)/2, so after k tiers
+
+        Q_k = (a − b·c) / 2^k,        p_k = A − (A − c) / 2^k.
+
+    With b = 1 and c = 0 this is Q_k = a/2^k: each added tier halves the quantity sold.
+    """
+    choke = a / b
+    quantity = (a - b * cost) / 2**tiers
+    price = choke - (choke - cost) / 2**tiers
+    return quantity, price
+
+
 def pyramid_saturation_depth(participants: int, recruits_each: int) -> float:
     """Depth of a full k-ary recruitment tree of N participants: ``log_k(N(k − 1) + 1) − 1``.
 

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.experiments.statistics import confidence_band
+from sim.experiments.statistics import confidence_band, mean_ci
 from sim.experiments.sweep_data import KEY_MEASUREMENTS, SweepData, kpi_name, slug
 from sim.experiments.tables import fmt
 
@@ -245,6 +245,96 @@ def heatmap_figures(data: SweepData, out: Path) -> list[Figure]:
     return figures
 
 
+def _level_index(data: SweepData, path: str) -> tuple[np.ndarray, list[str]] | None:
+    """Each point's level of a grid parameter (by position among the design's levels) and the
+    levels' names; None when the points' values cannot be matched to the levels."""
+    import json
+
+    levels, names = level_names(data, path)
+    if not levels:
+        return None
+
+    def canonical(v: Any) -> str:
+        return json.dumps(v, sort_keys=True, default=str)
+
+    keys = [canonical(v) for v in levels]
+    column = [canonical(_parsed(v)) for v in data.points[path]]
+    try:
+        return np.array([keys.index(v) for v in column]), names
+    except ValueError:
+        return None
+
+
+def _parsed(value: Any) -> Any:
+    """A points.csv cell back to data (JSON for lists and mappings, numbers, else the text)."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value.item() if hasattr(value, "item") else value
+
+
+def interaction_figures(data: SweepData, out: Path) -> list[Figure]:
+    """For a grid of two or more parameters: each output against the first parameter, one
+    line per level of the last, averaged over the other parameters' levels."""
+    params = data.parameters
+    if data.design != "grid" or len(params) < 2:
+        return []
+    first, last = _level_index(data, params[0]), _level_index(data, params[-1])
+    if first is None or last is None:
+        return []
+    (x_of, x_names), (line_of, line_names) = first, last
+    from sim.experiments.designs import short_names
+
+    short_name = short_names(list(params))
+    figures = []
+    colors = palette(len(line_names))
+    for key in data.outputs:
+        values = data.point_values(key)
+        ids = list(values)
+        fig, ax = plt.subplots(figsize=(min(4 + 1.2 * len(x_names), 12), 4.2))
+        for j, name in enumerate(line_names):
+            means, lows, highs = [], [], []
+            for i in range(len(x_names)):
+                runs = [
+                    v
+                    for k, p in enumerate(ids)
+                    if x_of[k] == i and line_of[k] == j
+                    for v in values[p]
+                ]
+                stats = mean_ci(runs)
+                means.append(stats.mean)
+                lows.append(stats.ci_low)
+                highs.append(stats.ci_high)
+            xs = np.arange(len(x_names))
+            ax.plot(xs, means, "o-", color=colors[j], label=f"{short_name[params[-1]]} = {name}")
+            if np.isfinite(lows).any():
+                ax.fill_between(xs, lows, highs, color=colors[j], alpha=0.15, lw=0)
+        ax.set_xticks(range(len(x_names)), x_names)
+        ax.set_xlabel(short_name[params[0]])
+        ax.set_ylabel(short(kpi_name(key), 40))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        others = ", ".join(short_name[p] for p in params[1:-1])
+        note = f", over all levels of {others}" if others else ""
+        ax.set_title(f"{kpi_name(key)} by {short_name[params[0]]}{note}", fontsize=10)
+        path = save_figure(fig, out / f"interaction_{slug(key)}.png")
+        figures.append(
+            Figure(
+                path,
+                f"Interaction: {kpi_name(key)}",
+                f"Each line is one level of `{params[-1]}`; each dot the mean over the runs at "
+                f"that level of `{params[0]}`{note} (the band: the 95 % interval of that mean, "
+                "which includes the other parameters' effect). Lines that diverge mean the two "
+                "parameters interact.",
+            )
+        )
+    return figures
+
+
 def _numeric(column: pd.Series) -> tuple[np.ndarray, list[str] | None]:
     """A parameter column as numbers, or as category positions with their names."""
     values = pd.to_numeric(column, errors="coerce")
@@ -269,7 +359,12 @@ def scatter_figures(data: SweepData, out: Path) -> list[Figure]:
         err = np.array([s.half_width if s.n > 1 else 0.0 for s in stats])
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
         for ax, path in zip(axes.flat, params, strict=False):
-            x, names = _numeric(data.points[path])
+            levels = _level_index(data, path) if data.design == "grid" else None
+            x, names = (
+                (levels[0].astype(float), levels[1]) if levels else _numeric(data.points[path])
+            )
+            if levels and pd.to_numeric(data.points[path], errors="coerce").notna().all():
+                x, names = _numeric(data.points[path])
             ax.errorbar(
                 x,
                 means,

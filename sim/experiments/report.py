@@ -55,6 +55,7 @@ from sim.experiments import compare, findings
 from sim.experiments.charts import (
     Figure,
     heatmap_figures,
+    interaction_figures,
     level_names,
     outputs_by_point_figure,
     scatter_figures,
@@ -133,6 +134,8 @@ def _build(data: SweepData, out: Path) -> str:
     if data.outputs and len(data.done):
         if design == "grid" and len(data.parameters) == 2:
             sections.append(("Heatmaps", heatmap_figures(data, figures_dir)))
+        if design == "grid" and len(data.parameters) >= 2:
+            sections.append(("Interactions", interaction_figures(data, figures_dir)))
         if design == "oat":
             figs, table = tornado(data, figures_dir)
             table.to_csv(out / "tornado.csv", index=False, lineterminator="\n")

@@ -45,8 +45,10 @@ from sim.scenario.channels import (
     B2C,
     Advertising,
     Channels,
+    LinearDemand,
     Manufacturer,
     Tier,
+    TierPricing,
 )
 from sim.scenario.events import (
     FROZEN_PATHS,
@@ -137,6 +139,26 @@ def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
                 "have: set spam.enabled to false or use e.g. a dense erdos_renyi graph",
             )
         )
+    b2b2c = scenario.channels.b2b2c
+    if b2b2c.enabled and b2b2c.linear_demand is not None:
+        for other in ("b2c", "b2c2c"):
+            if getattr(scenario.channels, other).enabled:
+                problems.append(
+                    (
+                        ("channels", "b2b2c", "linear_demand"),
+                        f"a linear demand replaces the consumer market, so channel {other!r} "
+                        f"must be off (set channels.{other}.enabled to false)",
+                    )
+                )
+    monopoly = b2b2c.enabled and any(t.pricing == "monopoly" for t in b2b2c.tiers)
+    if monopoly and b2b2c.pricing.demand == "known" and b2b2c.linear_demand is None:
+        problems.append(
+            (
+                ("channels", "b2b2c", "pricing", "demand"),
+                "'known' demand needs channels.b2b2c.linear_demand (only a linear demand has a "
+                "known choke price); use 'learned' with the consumer market",
+            )
+        )
     return problems
 
 
@@ -199,6 +221,7 @@ __all__ = [
     "EventBase",
     "Graph",
     "GraphBase",
+    "LinearDemand",
     "Manufacturer",
     "Market",
     "NonNegative",
@@ -223,6 +246,7 @@ __all__ = [
     "StockPressure",
     "Strict",
     "Tier",
+    "TierPricing",
     "Trust",
     "WattsStrogatzGraph",
     "channel_enabled",

@@ -50,7 +50,13 @@ class Tier(Strict):
     )
     markup: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
         description="Markup on the purchase price ([FMCGMargins], assumed: distributors "
-        "3–10 %, retailers 8–40 %)."
+        "3–10 %, retailers 8–40 %); with monopoly pricing, the markup it starts from."
+    )
+    pricing: Literal["fixed", "monopoly"] = Field(
+        "fixed",
+        description="fixed: sell at purchase · (1 + markup); monopoly: choose the price that "
+        "maximises the tier's own margin given the demand it faces (channels.b2b2c.pricing; "
+        "[Spengler1950]).",
     )
     lead_time_days: Annotated[int, Field(ge=1, le=365)] = Field(
         2, description="Days from placing an order with the supplier to receiving it."
@@ -80,6 +86,37 @@ def _default_tiers() -> list[Tier]:
     ]
 
 
+class TierPricing(Strict):
+    """How monopoly-pricing tiers know their demand and re-price (M3b)."""
+
+    demand: Literal["learned", "known"] = Field(
+        "learned",
+        description="learned: fit Q = α − β·p to the tier's own recent prices and orders; "
+        "known: use the choke price a/b of the linear demand (validation; needs linear_demand).",
+    )
+    reprice_every_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        7, description="Days between a learning tier's price reviews (assumed)."
+    )
+    history_days: Annotated[int, Field(ge=3, le=730)] = Field(
+        56, description="Days of (price, units asked) a learning tier fits to (assumed)."
+    )
+    max_step: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.05, description="Largest relative price change at one review (assumed)."
+    )
+    exploration: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.02,
+        description="Relative price offset, alternating in sign at each review, so that the "
+        "tier's own prices vary and its demand can be estimated (assumed).",
+    )
+
+
+class LinearDemand(Strict):
+    """Daily demand Q = max(0, a − b·p) at the shelf price, in place of the consumer market."""
+
+    intercept_per_day: Positive = Field(description="a: units a day at a price of zero.")
+    slope_per_price: Positive = Field(description="b: units a day lost per unit of price.")
+
+
 class B2B2C(Strict):
     """Maker → national → regional distributors → retailers → consumers (M3)."""
 
@@ -106,6 +143,12 @@ class B2B2C(Strict):
     )
     launch_demand_per_1000_per_day: NonNegative = Field(
         0.1, description="Retailers' launch forecast per 1,000 consumers served (sell-in on day 0)."
+    )
+    pricing: TierPricing = Field(default_factory=TierPricing)
+    linear_demand: LinearDemand | None = Field(
+        None,
+        description="Replace the consumer market by a linear demand at the shelf, split evenly "
+        "among retailers (for docking the chain alone; the other channels must be off).",
     )
 
     @model_validator(mode="after")

@@ -97,6 +97,7 @@ FROZEN_PATHS: tuple[str, ...] = (
     "channels.b2c.enabled",
     "channels.b2c2c.enabled",
     "channels.b2b2c.consumers_per_retailer",
+    "channels.b2b2c.linear_demand",
     "spam.enabled",
     "channels.b2c2c.stock_pressure.enabled",
     "channels.b2c2c.stock_pressure.levels",
@@ -131,7 +132,7 @@ INITIAL_STATE_PATHS: tuple[str, ...] = (
 not change them either."""
 
 LIVE_LIST_FIELDS: dict[str, tuple[str, ...]] = {
-    "channels.b2b2c.tiers": ("markup", "safety_factor"),
+    "channels.b2b2c.tiers": ("markup", "safety_factor", "pricing"),
     "channels.b2c2c.posting.policies": ("posts_per_day", "content_quality", "peak_share"),
 }
 """Lists whose structure is frozen but whose items' listed fields a ``set`` event may change

@@ -38,6 +38,7 @@ PROBES: list[tuple[str, list[str]]] = [
         ],
     ),
     ("three_channels", ["product.kind=one_time"]),
+    ("b2b2c_only", ["channels.b2b2c.tiers.0.pricing=monopoly"]),
     ("spam_crackdown", []),
     ("spam_vs_community", []),
     ("pyramid_unregulated", []),

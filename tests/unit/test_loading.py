@@ -822,7 +822,7 @@ def test_edgelist_node_count_conflict_from_override(here: Path) -> None:
             "      channels.b2b2c.tiers.0.name: x\n",
             "s.yaml:5: events.0.values.channels.b2b2c.tiers.0.name: "
             "'channels.b2b2c.tiers.0.name' cannot change during a run (fields of "
-            "channels.b2b2c.tiers that can: markup, safety_factor)",
+            "channels.b2b2c.tiers that can: markup, safety_factor, pricing)",
             id="set-frozen-tier-field",
         ),
         pytest.param(
