@@ -153,10 +153,13 @@ def Kpis(live: Live, tick: int) -> None:
     with live.lock:
         k = live.session.kpis()
         open_ = {ch: live.session.model.channel_is_open(ch) for ch in CHANNELS}
+        exists = {ch: getattr(live.session.start.channels, ch).enabled for ch in CHANNELS}
         total = live.session.start.days
     with solara.Row(style={"flex-wrap": "wrap"}):
         KpiTile("day", f'<span id="chansim-day">{int(k["day"])}</span> / {total}', "day")
         for ch, name in (("b2b2c", "B2B2C"), ("b2c", "B2C"), ("b2c2c", "B2C2C")):
+            if not exists[ch]:
+                continue  # not in this market
             closed = "" if open_[ch] else " (closed)"
             KpiTile(f"units {name}{closed}", _fmt(k[f"units_{ch}"]), f"units_{ch}")
         KpiTile("maker's profit", _fmt(k["profit"]), "profit")
