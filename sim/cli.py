@@ -2,12 +2,14 @@
 ``dashboard``.
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
-results folder); 1 only for bugs.
+results folder); 3 a sweep or comparison finished with failed runs (kept in its folder, retried
+by ``--resume``); 1 only for bugs.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from sim.experiments.plan import Plan
     from sim.experiments.sweep import SweepResult
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_RUNS_FAILED = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -62,9 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("experiment", type=Path, help="experiment YAML file")
     sweep.add_argument(
         "--workers",
-        type=_positive_int,
+        type=_workers,
         metavar="N",
-        help="worker processes (default: all cores; 1 runs in this process)",
+        help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this process)",
     )
     sweep.add_argument(
         "--dask",
@@ -113,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument(
         "--workers",
-        type=_positive_int,
+        type=_workers,
         metavar="N",
-        help="worker processes (default: all cores; 1 runs in this process)",
+        help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this process)",
     )
     compare.add_argument(
         "--dask",
@@ -179,11 +181,37 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
 
 
 _positive_int = _int_at_least(1)
+
+MAX_WORKERS = 256
+"""Most worker processes one machine is asked to start (each holds a model in memory)."""
+
+
+def _workers(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_WORKERS} (got {value})")
+    return value
+
+
 _natural_int = _int_at_least(0)
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM (sent by ``timeout``, Slurm, ``docker stop``) stops a command as Ctrl-C does:
+    finished work is kept, partial files are removed, the exit code is 130."""
+    import signal
+    import threading
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``chansim`` console script."""
+    _terminate_like_ctrl_c()
     try:
         args = build_parser().parse_args(argv)
         if args.command == "validate":
@@ -210,7 +238,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args: argparse.Namespace):
-    return load_scenario(args.scenario, args.overrides, seed=args.seed, days=args.days)
+    scenario = load_scenario(args.scenario, args.overrides, seed=args.seed, days=args.days)
+    for i, event in enumerate(scenario.events):
+        if event.day > scenario.days:
+            print(
+                f"warning: {args.scenario}: events.{i}.day: day {event.day} is after the last "
+                f"day ({scenario.days}); the event will not apply",
+                file=sys.stderr,
+            )
+    return scenario
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -322,6 +358,17 @@ def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepRes
     from sim.experiments.sweep import SweepError, run_sweep
 
     out = args.out if args.out is not None else Path("results") / plan.name
+    nearest = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not nearest.is_dir():
+        raise UsageError(f"{out}: {nearest} is not a folder (choose another --out)")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{out}: cannot create it ({exc.strerror}; choose another --out)"
+        ) from None
+    check_writable(out, out)
     try:
         result = run_sweep(
             plan,
@@ -333,6 +380,8 @@ def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepRes
             log=lambda message: print(message, file=sys.stderr),
         )
     except (SweepError, ExecutorError) as exc:
+        if created and {p.name for p in out.iterdir()} <= {".lock"}:
+            shutil.rmtree(out, ignore_errors=True)  # leave no empty folder behind
         raise UsageError(str(exc)) from None
     resume = _resume_command(args, out)
     if result.interrupted:
@@ -351,7 +400,7 @@ def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepRes
         )
     print(f"results: {out}")
     print(f"report: {out / 'report' / 'report.md'}")
-    return EXIT_OK
+    return EXIT_RUNS_FAILED if result.failed else EXIT_OK
 
 
 def _resume_command(args: argparse.Namespace, out: Path) -> str:
@@ -391,6 +440,23 @@ def check_out_dir(out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{out}: cannot create its folder ({exc.strerror})") from None
+    check_writable(out.parent, out)
+
+
+def check_writable(folder: Path, shown: Path) -> None:
+    """Refuse, before any work, a folder in which a file cannot be created (read-only file
+    systems, /proc, a full disk)."""
+    import os
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".chansim-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(
+            f"{shown}: cannot write there ({exc.strerror or exc}; choose another --out)"
+        ) from None
 
 
 def graph_cache_dir() -> Path:

@@ -89,6 +89,85 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+MAX_FILE_BYTES = 10 * 2**20
+"""Largest scenario or experiment file read (10 MiB; real ones are a few kilobytes)."""
+MAX_NODES = 200_000
+"""Most YAML values a file may expand to, aliases counted at every use (an alias bomb of a few
+hundred bytes expands to billions)."""
+MAX_DEPTH = 100
+"""Deepest nesting of mappings and lists in a file."""
+MAX_EXTENDS = 32
+"""Longest chain of ``extends``."""
+
+
+def _read_limited(path: Path, shown: str) -> str:
+    """The file's text, refusing what is not a regular file or is larger than MAX_FILE_BYTES."""
+    try:
+        if not path.is_file():
+            message = "file not found" if not path.exists() else "not a regular file"
+            raise ScenarioError([Problem(Origin(shown), "", message)])
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(Origin(shown), "", f"cannot read file ({exc})")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem(Origin(shown), "", f"file larger than {MAX_FILE_BYTES // 2**20} MiB")]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(Origin(shown), "", f"cannot read file ({exc})")]) from None
+
+
+def _check_size(root: yaml.Node | None, shown: str) -> None:
+    """Refuse a document that expands to more than MAX_NODES values (each alias counted at
+    every place it is used) or nests deeper than MAX_DEPTH, without expanding it."""
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size and not done:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        size[key] = 1 + sum(size[id(c)] for c in children)
+        depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+        if size[key] > MAX_NODES:
+            line = node.start_mark.line + 1
+            raise ScenarioError(
+                [
+                    Problem(
+                        Origin(shown, line),
+                        "",
+                        f"YAML expands to more than {MAX_NODES:,} values (aliases counted "
+                        "at every use)",
+                    )
+                ]
+            )
+        if depth[key] > MAX_DEPTH:
+            raise ScenarioError(
+                [
+                    Problem(
+                        Origin(shown, node.start_mark.line + 1),
+                        "",
+                        f"YAML nested too deeply (more than {MAX_DEPTH} levels)",
+                    )
+                ]
+            )
+
+
 def read_yaml(path: Path, what: str = "scenario") -> tuple[dict[str, Any], dict[Key, Origin]]:
     """Parse one YAML file into plain data and the origin (file, line) of every key.
 
@@ -97,15 +176,15 @@ def read_yaml(path: Path, what: str = "scenario") -> tuple[dict[str, Any], dict[
         what: What the file holds, for the message when its top level is not a mapping.
     """
     shown = _display(path)
+    text = _read_limited(path, shown)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(Origin(shown), "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(Origin(shown), "", f"cannot read file ({exc})")]) from None
-    try:
-        data = parse_yaml(text)
         node = yaml.compose(text, Loader=ScenarioLoader)
+        _check_size(node, shown)
+        data = parse_yaml(text)
+    except RecursionError:
+        raise ScenarioError(
+            [Problem(Origin(shown), "", f"YAML nested too deeply (more than {MAX_DEPTH} levels)")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark is not None else None
@@ -202,6 +281,10 @@ def read_with_extends(
         raise ScenarioError([Problem(where, "extends", f"file not found: {parent}")])
     if target in chain or target == path.resolve():
         raise ScenarioError([Problem(where, "extends", f"circular extends through {parent}")])
+    if len(chain) + 1 >= MAX_EXTENDS:
+        raise ScenarioError(
+            [Problem(where, "extends", f"a chain of more than {MAX_EXTENDS} extends files")]
+        )
     base, base_origins = read_with_extends(target, (*chain, path.resolve()))
     origins.pop(("extends",), None)
     merge(base, base_origins, data, origins)
@@ -437,6 +520,15 @@ def apply_override(
             origins[key[:n]] = origin
 
 
+def safe_name(stem: str) -> str:
+    """A file's stem as a scenario name: characters other than letters, digits, '_', '.' and
+    '-' become '_' (a name given in the file itself is checked, not changed)."""
+    import re
+
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", stem)[:100]
+    return name if name and name[0].isalnum() else f"s{name}"[:100]
+
+
 def load_scenario(
     path: str | Path,
     overrides: list[str] | tuple[str, ...] = (),
@@ -465,7 +557,7 @@ def load_scenario(
     path = Path(path)
     data, origins = read_with_extends(path)
     fallback = Origin(_display(path))
-    data.setdefault("name", path.stem)
+    data.setdefault("name", safe_name(path.stem))
     for key_text, value, origin in values:
         apply_override(data, origins, key_text, value, origin)
     for text in overrides:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import platform
 import shutil
@@ -40,6 +41,40 @@ BULLWHIP_MIN_UNITS_PER_NODE = 5.0
 """Below this many units a day asked of one node, whole-unit orders dominate a tier's order
 variance and its bullwhip ratio says little (assumed; at 0.3 units a day retailers' ratio falls
 below 1 although the policy amplifies)."""
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite number replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    return value
+
+
+def remove_abandoned_partials(folder: Path) -> None:
+    """Remove hidden ``.name.partial-PID`` folders of runs whose process is gone (killed before
+    it could clean up); those of live processes are left alone."""
+    import re
+
+    if not folder.is_dir():
+        return
+    for partial in folder.glob(".*.partial-*"):
+        match = re.search(r"\.partial-(\d+)$", partial.name)
+        if match is None or not partial.is_dir():
+            continue
+        pid = int(match.group(1))
+        try:
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(partial, ignore_errors=True)
 
 
 def package_versions() -> dict[str, str]:
@@ -394,6 +429,7 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_partials(out_dir.parent)
     staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -409,7 +445,7 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
         )
         summary = summarize(model, timings)
         (staging / "summary.json").write_text(
-            json.dumps(summary, indent=2, allow_nan=True) + "\n", encoding="utf-8"
+            json.dumps(strict_json(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8"
         )
         make_figures(staging)
         os.replace(staging, out_dir)

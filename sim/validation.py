@@ -40,11 +40,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.origin}: {self.path}: {self.message}"
-            if self.path
-            else (f"{self.origin}: {self.message}")
-        )
+        path = self.path if self.path.isprintable() else repr(self.path)[1:-1]
+        message = self.message if self.message.isprintable() else repr(self.message)[1:-1]
+        return f"{self.origin}: {path}: {message}" if path else f"{self.origin}: {message}"
 
 
 class ScenarioError(Exception):
@@ -186,8 +184,19 @@ def _bounds(field: Any) -> tuple[Any, Any, bool, bool]:
     return lo, hi, lo_strict, hi_strict
 
 
+class _Shown:
+    """A user's value as quoted in a message: its repr, cut to 80 characters."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= 80 else text[:77] + "…"
+
+
 def _range_message(error: dict[str, Any], field: Any) -> str:
-    got = error.get("input")
+    got = _Shown(error.get("input"))
     lo, hi, lo_strict, hi_strict = _bounds(field)
     ctx = error.get("ctx", {})
     if lo is None and hi is None:
@@ -228,7 +237,8 @@ def message_for(
     error: dict[str, Any], loc: Key, data: Any, root: type[BaseModel] = Scenario
 ) -> str:
     kind = error["type"]
-    got = error.get("input")
+    value = error.get("input")
+    got = _Shown(value)
     ctx = error.get("ctx", {}) or {}
     if "[key]" in error["loc"] or kind == "invalid_key":
         return f"keys must be text (got {got!r})"
@@ -246,7 +256,7 @@ def message_for(
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
-        return f"must be one of {expected} (got {got!r}){_suggest(str(got), choices)}"
+        return f"must be one of {expected} (got {got!r}){_suggest(str(value), choices)}"
     if kind == "union_tag_invalid":
         tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
         what = "event action"

@@ -7,11 +7,12 @@
   and exit when the driver dies);
 * Dask: ``distributed.Client(address).get_executor()``, or with ``local`` a
   ``LocalCluster(n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-  dashboard_address=None)`` started for the sweep (with :data:`LOCAL_CLUSTER_CONFIG`) and closed
-  after it. Workers of a cluster of your own should be started without
-  ``MALLOC_TRIM_THRESHOLD_`` in their environment (e.g. ``dask worker --no-nanny``, or the Dask
-  setting ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_: null``). Dask's
-  scheduler reruns a task whose worker died; no scheduling of our own.
+  dashboard_address="127.0.0.1:0")`` started for the sweep (with
+  :data:`LOCAL_CLUSTER_CONFIG`) and closed after it. Workers of a cluster of your own should
+  be started without ``MALLOC_TRIM_THRESHOLD_`` in their environment (e.g. ``dask worker
+  --no-nanny``, or the Dask setting
+  ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_: null``). Dask's scheduler
+  reruns a task whose worker died; no scheduling of our own.
 
 Only the address the user gives is ever contacted.
 """
@@ -36,6 +37,11 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.nanny.pre-spawn-environ.MKL_NUM_THREADS": None,
     "distributed.nanny.pre-spawn-environ.OPENBLAS_NUM_THREADS": None,
     "distributed.worker.profile.enabled": False,
+    # Dask's scheduler and workers always open an HTTP port (on 127.0.0.1 here, the
+    # scheduler's on a free port, not 8787); with no routes it serves nothing: no dashboard,
+    # no metrics
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.tick.limit": "30s",
     "distributed.admin.system-monitor.interval": "5s",
@@ -100,6 +106,18 @@ class Evaluator:
     workers: int
     address: str | None = None
     _abandon: Callable[[], None] | None = field(default=None, repr=False)
+    _restart: Callable[[], None] | None = field(default=None, repr=False)
+
+    @property
+    def can_restart(self) -> bool:
+        """Whether a broken executor can be replaced by a fresh one (the process pool)."""
+        return self._restart is not None
+
+    def restart(self) -> None:
+        """Replace a broken process pool (a worker was killed) by a fresh one."""
+        if self._restart is None:
+            raise RuntimeError("this executor cannot be restarted")
+        self._restart()
 
     def abandon(self) -> None:
         """Stop now (after Ctrl-C): cancel queued work, stop running work where possible."""
@@ -160,9 +178,13 @@ def _process_pool(n: int) -> Iterator[Evaluator]:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["sim.experiments.runner", "sim.model"])
-    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+    def new_pool() -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+
+    evaluator = Evaluator(new_pool(), "processes", n)
 
     def abandon() -> None:
+        pool = evaluator.executor
         pool.shutdown(wait=False, cancel_futures=True)
         terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
         if terminate is not None:
@@ -171,10 +193,16 @@ def _process_pool(n: int) -> Iterator[Evaluator]:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
 
+    def restart() -> None:
+        abandon()
+        evaluator.executor = new_pool()
+
+    evaluator._abandon = abandon
+    evaluator._restart = restart
     try:
-        yield Evaluator(pool, "processes", n, _abandon=abandon)
+        yield evaluator
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        evaluator.executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
@@ -209,7 +237,7 @@ def _dask(workers: int | None, address: str) -> Iterator[Evaluator]:
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # Dask always opens one: any free port
             )
         client = Client(cluster)
         kind = "dask-local"

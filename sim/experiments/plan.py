@@ -77,6 +77,18 @@ class Point:
     base: int = 0
 
 
+def file_sha256(path: str) -> str:
+    """sha256 of a file's bytes ("missing" if it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(2**20), b""):
+                digest.update(block)
+    except OSError:
+        return "missing"
+    return digest.hexdigest()
+
+
 @dataclass
 class Plan:
     """A resolved experiment: everything a sweep needs, as plain data and validated models."""
@@ -136,8 +148,22 @@ class Plan:
             "scenarios": [b.model_dump(mode="json") for b in self.bases],
             "points": [[p.id, p.label, p.values] for p in self.points],
         }
+        inputs = self.input_files()
+        if inputs:  # the contents of files the runs read, not only their names
+            content["inputs"] = {path: file_sha256(path) for path in inputs}
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def input_files(self) -> list[str]:
+        """Files the runs read besides the scenarios: edge lists of the bases and the points."""
+        paths = {b.graph.path for b in self.bases if b.graph.type == "edgelist"}
+        for point in self.points:
+            for key, value in point.values.items():
+                if key == "graph.path" and isinstance(value, str):
+                    paths.add(value)
+                elif key == "graph" and isinstance(value, dict) and "path" in value:
+                    paths.add(str(value["path"]))
+        return sorted(paths)
 
     def task(self, point: Point, replication: int, scenario: dict[str, Any]) -> dict[str, Any]:
         """The plain-data task of one run (see :func:`sim.experiments.runner.execute`)."""

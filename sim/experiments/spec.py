@@ -57,9 +57,12 @@ Number = int | float
 
 
 class Strict(BaseModel):
-    """Base of every experiment section: unknown keys and type coercion are errors."""
+    """Base of every experiment section: unknown keys, type coercion and non-finite numbers
+    are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 # --------------------------------------------------------------------------- recording

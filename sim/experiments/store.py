@@ -213,8 +213,7 @@ class ResultsStore:
     def open(self, plan: Plan) -> None:
         """Create the folder (or reopen it), write the plan's files, open the journal."""
         self.runs.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.rglob(".*.tmp-*"):
-            stale.unlink(missing_ok=True)
+        remove_stale_temporaries(self.folder)
         write_plan_files(self.folder, plan)
         self._journal = Journal(self.folder)
 
@@ -227,8 +226,9 @@ class ResultsStore:
         }
 
     def run_files_exist(self, run: str) -> bool:
-        """Whether ``runs/<run>.csv`` and ``runs/<run>.json`` both exist."""
-        return (self.runs / f"{run}.csv").is_file() and (self.runs / f"{run}.json").is_file()
+        """Whether ``runs/<run>.csv`` and ``runs/<run>.json`` both exist and are whole (a
+        damaged file makes the run not done, so ``--resume`` runs it again)."""
+        return run_files_whole(self.runs, run, need_csv=True)
 
     # ------------------------------------------------------------------ a finished run
 
@@ -274,6 +274,32 @@ class ResultsStore:
             self._journal = None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files and folders (``.name.tmp-PID``, ``.name.old-PID``) left by
+    processes that are gone: an interrupted write of a run file, the tables or the report."""
+    import re
+    import shutil
+
+    for stale in [*folder.rglob(".*.tmp-*"), *folder.glob(".*.old-*")]:
+        match = re.search(r"\.(?:tmp|old)-(\d+)$", stale.name)
+        if match and int(match.group(1)) != os.getpid() and _alive(int(match.group(1))):
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
 def write_plan_files(folder: Path, plan: Plan) -> None:
     """``experiment.yaml``, base scenario(s), ``points.csv`` and ``problem.json``."""
     folder = Path(folder)
@@ -298,6 +324,28 @@ def write_plan_files(folder: Path, plan: Plan) -> None:
 # --------------------------------------------------------------------------- consolidation
 
 
+def run_files_whole(runs_dir: Path, run: str, need_csv: bool) -> bool:
+    """Whether a run's JSON record parses (and, if ``need_csv``, its CSV exists and ends with a
+    complete line). Both are written atomically; this catches files damaged afterwards."""
+    record = runs_dir / f"{run}.json"
+    try:
+        json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not need_csv:
+        return True
+    table = runs_dir / f"{run}.csv"
+    try:
+        with table.open("rb") as f:
+            f.seek(0, os.SEEK_END)
+            if f.tell() == 0:
+                return False
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) == b"\n"
+    except OSError:
+        return False
+
+
 def consolidate(folder: str | Path) -> dict[str, int]:
     """Write ``timeseries.csv`` and ``summary.csv`` (and Parquet copies) from the run files.
 
@@ -316,11 +364,10 @@ def consolidate(folder: str | Path) -> dict[str, int]:
     done, finished = [], []
     for run in sorted(journal, key=run_sort_key):
         status = journal[run].status
-        has_json = (runs_dir / f"{run}.json").is_file()
-        if status == DONE and has_json and (runs_dir / f"{run}.csv").is_file():
+        if status == DONE and run_files_whole(runs_dir, run, need_csv=True):
             done.append(run)
             finished.append(run)
-        elif status == FAILED and has_json:
+        elif status == FAILED and run_files_whole(runs_dir, run, need_csv=False):
             finished.append(run)
     parameters = _parameter_columns(folder)
     _write_timeseries(folder, runs_dir, done, parameters)

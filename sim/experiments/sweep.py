@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -73,6 +75,73 @@ class SweepResult:
 # --------------------------------------------------------------------------- the folder
 
 
+LOCK_FILE = ".lock"
+"""Held (``flock``) by the sweep writing a folder; a second sweep on it is refused."""
+
+
+@contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold the results folder's lock for the whole sweep (runs, tables and report).
+
+    The lock is an advisory ``flock`` on ``out/.lock``: the kernel drops it when the process
+    ends, however it ends, so a killed sweep never leaves a stale lock.
+
+    Raises:
+        SweepError: If another process holds it.
+    """
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise SweepError(
+                f"{out}: another chansim sweep (process {holder}) is writing to this folder; "
+                "wait for it, or choose another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _check_place(out: Path) -> None:
+    """Refuse a results folder that is a file, or lies under one (before creating it)."""
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out}: already exists and is not a folder (choose another --out)")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise SweepError(f"{out}: {parent} is not a folder (choose another --out)")
+            break
+
+
+def _refuse_if_locked(out: Path) -> None:
+    """Refuse a folder another sweep holds (without creating anything)."""
+    import fcntl
+
+    lock = out / LOCK_FILE
+    if not lock.is_file():
+        return
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise SweepError(
+                f"{out}: another chansim sweep (process {holder}) is writing to this folder; "
+                "wait for it, or choose another --out"
+            ) from None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def check_folder(out: Path, plan: Plan, resume: bool) -> None:
     """Refuse, before anything is written, a folder the sweep cannot use.
 
@@ -85,7 +154,7 @@ def check_folder(out: Path, plan: Plan, resume: bool) -> None:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise SweepError(f"{out}: already exists and is not a folder (choose another --out)")
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
         if not resume:
             raise SweepError(
                 f"{out}: already exists and is not empty (add --resume to continue that sweep, "
@@ -227,8 +296,30 @@ def run_sweep(
     """
     out = Path(out)
     say = log or (lambda _message: None)
-    check_folder(out, plan, resume)
+    _check_place(out)
+    _refuse_if_locked(out)
+    check_folder(out, plan, resume)  # before the lock file is created: refusing writes nothing
     start = time.perf_counter()
+    with folder_lock(out):
+        check_folder(out, plan, resume)  # now that no other sweep can write it
+        return _run_locked(
+            plan, out, workers, dask, resume, progress, report, on_result, say, start
+        )
+
+
+def _run_locked(
+    plan: Plan,
+    out: Path,
+    workers: int | None,
+    dask: str | None,
+    resume: bool,
+    progress: bool,
+    report: bool,
+    on_result: Callable[[dict[str, Any]], None] | None,
+    say: Callable[[str], None],
+    start: float,
+) -> SweepResult:
+    """The sweep proper, with the folder's lock held."""
     with open_evaluator(workers, dask) as evaluator:
         previous = read_metadata(out) if resume else {}
         store = ResultsStore(out)
@@ -295,6 +386,12 @@ def _count(store: ResultsStore) -> dict[str, int]:
     return {"done": done, "failed": failed}
 
 
+MAX_POOL_RESTARTS = 10
+"""Fresh process pools a sweep starts after workers died (killed, out of memory)."""
+MAX_LOSSES_PER_RUN = 2
+"""Times one run may be lost with its worker before it counts as failed (it may be the cause)."""
+
+
 def _evaluate(
     todo: list[dict[str, Any]],
     evaluator: Evaluator,
@@ -329,10 +426,14 @@ def _evaluate(
         if on_result is not None:
             on_result(result)
 
+    retry: list[dict[str, Any]] = []  # runs lost with a killed worker, to run again
+    lost: dict[str, int] = {}  # how many times each run was lost
+    restarts = 0
+
     def fill() -> None:
         nonlocal broken
         while len(pending) < limit and broken is None:
-            task = next(queue, None)
+            task = retry.pop(0) if retry else next(queue, None)
             if task is None:
                 return
             try:
@@ -341,12 +442,39 @@ def _evaluate(
                 broken = one_line(exc)
                 keep(_failed(task, f"not run: the executor stopped ({broken})"))
 
+    def worker_died(future: cf.Future) -> bool:
+        return not future.cancelled() and isinstance(future.exception(), cf.BrokenExecutor)
+
     try:
         fill()
         while pending:
             finished, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
+            died = False
             for future in sorted(finished, key=lambda f: pending[f]["run_id"]):
-                keep(_result(future, pending.pop(future)))
+                task = pending.pop(future)
+                if evaluator.can_restart and worker_died(future):
+                    died = True
+                    lost[task["run_id"]] = lost.get(task["run_id"], 0) + 1
+                    if lost[task["run_id"]] <= MAX_LOSSES_PER_RUN:
+                        retry.append(task)
+                        continue
+                    keep(_failed(task, "a worker process died running it, every time tried"))
+                    continue
+                keep(_result(future, task))
+            if died:
+                # the whole pool is broken: its other runs are lost too; start a fresh one
+                for future, task in list(pending.items()):
+                    pending.pop(future)
+                    retry.append(task)
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    broken = "worker processes kept dying"
+                    for task in retry:
+                        keep(_failed(task, f"not run: the executor stopped ({broken})"))
+                    retry.clear()
+                else:
+                    evaluator.restart()
+                    retry.sort(key=lambda t: t["run_id"])
             fill()
         if broken is not None:
             for task in queue:

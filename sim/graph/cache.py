@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import pathlib
+import sys
 import tempfile
 import zipfile
 from typing import Any
@@ -99,6 +100,16 @@ def _cache_key(kind: str, n: int, params: dict[str, Any], seed: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """One line on stderr, once per process."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(message, file=sys.stderr)
+
+
 def _save_npz(path: pathlib.Path, graph: SocialGraph) -> None:
     """Write ``graph`` to ``path`` atomically (temp file + ``os.replace``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +198,10 @@ def build_graph(
     if graph is None:
         graph = _generate(kind, n, params, seed)
         if path is not None:
-            _save_npz(path, graph)
+            try:
+                _save_npz(path, graph)
+            except OSError as exc:  # the cache only saves time: say so once and go on
+                _warn_once(f"warning: graph cache {cache_dir} not written ({exc.strerror or exc})")
     _MEMORY_CACHE[key] = graph
     while len(_MEMORY_CACHE) > MEMORY_CACHE_SIZE:
         _MEMORY_CACHE.popitem(last=False)

@@ -29,6 +29,31 @@ class EdgeListError(ValueError):
         self.message = message
 
 
+HEADER_WORDS = frozenset(
+    {"source", "target", "from", "to", "u", "v", "src", "dst", "node1", "node2", "i", "j"}
+)
+"""Column names that mark a first line as a header."""
+
+
+def _whole(label: str) -> bool:
+    return label.lstrip("+-").isdigit()
+
+
+def _is_header(fields: list[str], rest: list[str], has_comments: bool) -> bool:
+    """Whether the first line with labels is a header (see :func:`read_edgelist`)."""
+    if fields[0].lower() in HEADER_WORDS and fields[1].lower() in HEADER_WORDS:
+        return True
+    if _whole(fields[0]) and _whole(fields[1]):
+        return False
+    for line in rest:
+        if has_comments and "#" in line:
+            line = line[: line.index("#")]
+        nxt = line.split(None, 2)
+        if len(nxt) >= 2:
+            return _whole(nxt[0]) and _whole(nxt[1])
+    return False
+
+
 def read_edgelist(path: str | os.PathLike[str]) -> tuple[SocialGraph, list[str]]:
     """Read an undirected edge list file.
 
@@ -36,7 +61,10 @@ def read_edgelist(path: str | os.PathLike[str]) -> tuple[SocialGraph, list[str]]
     commas; further columns (e.g. weights) are ignored; ``#`` starts a
     comment (whole-line or trailing); blank lines are skipped.  Labels are
     arbitrary strings, relabelled to ``0..N-1`` in order of first
-    appearance (``u`` before ``v`` on each line).  Self-loops and duplicate
+    appearance (``u`` before ``v`` on each line).  A header line (the first
+    line with labels, when it names columns such as ``source,target`` or
+    ``from to``, or when its labels are not whole numbers but the next
+    line's are) is skipped, not read as an edge.  Self-loops and duplicate
     edges (in either orientation) are dropped; a node that only appears in
     a self-loop is kept as an isolated node.
 
@@ -66,7 +94,9 @@ def read_edgelist(path: str | os.PathLike[str]) -> tuple[SocialGraph, list[str]]
     vs: list[int] = []
     u_append = us.append
     v_append = vs.append
-    for lineno, line in enumerate(text.splitlines(), 1):
+    header_checked = False
+    lines = text.splitlines()
+    for lineno, line in enumerate(lines, 1):
         if has_comments and "#" in line:
             line = line[: line.index("#")]
         fields = line.split(None, 2)
@@ -74,6 +104,10 @@ def read_edgelist(path: str | os.PathLike[str]) -> tuple[SocialGraph, list[str]]
             if not fields:
                 continue
             raise EdgeListError(f"expected two node labels, got {len(fields)} field", lineno)
+        if not header_checked:
+            header_checked = True
+            if _is_header(fields, lines[lineno:], has_comments):
+                continue
         u_append(setdefault(fields[0], len(ids)))
         v_append(setdefault(fields[1], len(ids)))
     u = np.array(us, dtype=np.int64)

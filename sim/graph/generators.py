@@ -509,3 +509,34 @@ def complete(n: int) -> SocialGraph:
         indices=np.zeros(0, dtype=np.int32),
         complete=True,
     )
+
+
+def size_problem(kind: str, n: int, params: dict) -> tuple[str, str] | None:
+    """Why a generator cannot build ``kind`` on ``n`` nodes with ``params``: (parameter, message),
+    or None when it can. The same conditions the generators raise on, checked before building,
+    so that a market too small for its graph is refused when the scenario is validated."""
+    if kind in ("powerlaw_cluster", "barabasi_albert"):
+        m = int(params.get("m", 5))
+        if m >= n:
+            return "m", f"needs more consumers than m = {m} (got {n} consumers)"
+    elif kind in ("ring", "watts_strogatz"):
+        k = int(params.get("k", 10))
+        if k >= n:
+            return "k", f"needs more consumers than k = {k} (got {n} consumers)"
+    elif kind == "erdos_renyi":
+        d = float(params.get("mean_degree", 10.0))
+        if d > n - 1:
+            return "mean_degree", f"must be at most consumers − 1 = {n - 1} (got {d:g})"
+    elif kind == "stochastic_block":
+        c = int(params.get("communities", 100))
+        if c > n:
+            return "communities", f"must be at most the {n} consumers (got {c})"
+        size = n // c
+        d_in = float(params.get("mean_degree_in", 8.0))
+        if d_in > 0 and d_in > max(size - 1, 0):
+            return (
+                "mean_degree_in",
+                f"must be at most the circle size minus one = {max(size - 1, 0)} "
+                f"({n} consumers in {c} circles; got {d_in:g})",
+            )
+    return None

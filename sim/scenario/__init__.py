@@ -93,7 +93,11 @@ from sim.scenario.market import (
 class Scenario(Strict):
     """A resolved scenario: the complete input of one run."""
 
-    name: str = Field("scenario", description="Short name, used in results folder names.")
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")] = Field(
+        "scenario",
+        description="Short name, used in results folder names: letters, digits, '_', '.' and "
+        "'-', starting with a letter or digit (so it stays a plain folder name).",
+    )
     description: str = Field("", description="What the scenario is about.")
     seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Root seed of the run's random number generator."
@@ -139,6 +143,13 @@ def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
                 "have: set spam.enabled to false or use e.g. a dense erdos_renyi graph",
             )
         )
+    from sim.graph.generators import size_problem
+
+    graph = scenario.graph.model_dump(exclude={"type", "seed", "cache"})
+    too_small = size_problem(scenario.graph.type, scenario.market.consumers, graph)
+    if too_small is not None:
+        field, message = too_small
+        problems.append((("graph", field), message))
     b2b2c = scenario.channels.b2b2c
     if b2b2c.enabled and b2b2c.linear_demand is not None:
         for other in ("b2c", "b2c2c"):

@@ -135,7 +135,8 @@ class PostingPolicy(Strict):
     @classmethod
     def _presets(cls, data: Any) -> Any:
         """Fill unstated fields of the spammer and community presets."""
-        if isinstance(data, dict) and data.get("kind") in POLICY_PRESETS:
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind in POLICY_PRESETS:
             return {**POLICY_PRESETS[data["kind"]], **data}
         return data
 

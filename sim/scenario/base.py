@@ -14,9 +14,12 @@ CHANNEL_HABIT: dict[str, str] = {"b2b2c": "offline", "b2c": "online", "b2c2c": "
 
 
 class Strict(BaseModel):
-    """Base of every scenario section: unknown keys and type coercion are errors."""
+    """Base of every scenario section: unknown keys, type coercion and non-finite numbers
+    (``.inf``, ``.nan``) are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]

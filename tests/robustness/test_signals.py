@@ -1,0 +1,45 @@
+"""SIGTERM stops a command like Ctrl-C (exit 130, nothing half-written); folders left by a
+killed run are removed by the next run."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_sigterm_stops_a_run_like_ctrl_c(tmp_path) -> None:
+    s = tmp_path / "long.yaml"
+    s.write_text(f"extends: {REPO}/scenarios/three_channels.yaml\nmarket: {{consumers: 50000}}\n")
+    out = tmp_path / "results" / "long"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "run", str(s), "--out", str(out), "--no-progress"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(4)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not list((tmp_path / "results").glob(".*partial*"))
+
+
+def test_a_partial_folder_of_a_killed_run_is_removed_by_the_next_run(tmp_path) -> None:
+    results = tmp_path / "results"
+    abandoned = results / ".old.partial-999999"  # no such process
+    (abandoned / "figures").mkdir(parents=True)
+    s = tmp_path / "s.yaml"
+    s.write_text(f"extends: {REPO}/scenarios/b2c_only.yaml\nmarket: {{consumers: 300}}\ndays: 3\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(s), "--out", str(results / "s"),
+         "--no-progress"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert not abandoned.exists()
+    assert (results / "s" / "summary.json").is_file()
