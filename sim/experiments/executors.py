@@ -178,6 +178,7 @@ def _process_pool(n: int) -> Iterator[Evaluator]:
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["sim.experiments.runner", "sim.model"])
+
     def new_pool() -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
 
