@@ -3,27 +3,47 @@
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
 results folder); 3 a sweep or comparison finished with failed runs (kept in its folder, retried
-by ``--resume``); 1 only for bugs.
+by ``--resume``); 4 the disk failed (full, read-only, I/O error): one line, nothing half-written,
+a sweep resumable; 1 only for bugs.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
+import os
+import signal
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
-from sim.loading import load_scenario
-from sim.scenario import CHANNELS
-from sim.validation import ScenarioError
+
+def _stop_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM while the modules load: nothing has been written yet."""
+    os.write(2, b"interrupted; no results written\n")
+    os._exit(130)
+
+
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "chansim":
+    # the command line, not an import by other code; main() replaces these once it runs
+    signal.signal(signal.SIGINT, _stop_while_starting)
+    signal.signal(signal.SIGTERM, _stop_while_starting)
+
+import argparse  # noqa: E402
+import errno  # noqa: E402
+import shutil  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, NoReturn  # noqa: E402
+
+from sim.loading import load_scenario  # noqa: E402
+from sim.scenario import CHANNELS  # noqa: E402
+from sim.validation import ScenarioError  # noqa: E402
 
 if TYPE_CHECKING:
     from sim.experiments.plan import Plan
     from sim.experiments.sweep import SweepResult
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_RUNS_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_RUNS_FAILED, EXIT_FILE_SYSTEM = 0, 1, 2, 3, 4
+
+FILE_SYSTEM_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+"""Failures of the disk, not of chansim or its input: one line and exit code 4."""
 
 
 class UsageError(Exception):
@@ -196,22 +216,40 @@ def _workers(text: str) -> int:
 _natural_int = _int_at_least(0)
 
 
+INTERRUPTED = __import__("threading").Event()
+"""Set by Ctrl-C or SIGTERM. The signal also raises KeyboardInterrupt at once; where Python
+swallows that exception (raised inside a destructor or a callback: "Exception ignored in …"),
+the flag, checked after every simulated day and before results are written, stops the
+command anyway."""
+
+
 def _terminate_like_ctrl_c() -> None:
     """SIGTERM (sent by ``timeout``, Slurm, ``docker stop``) stops a command as Ctrl-C does:
     finished work is kept, partial files are removed, the exit code is 130."""
     import signal
     import threading
 
+    INTERRUPTED.clear()
+
     def handler(signum: int, frame: object) -> None:
+        INTERRUPTED.set()
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+
+def check_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C or SIGTERM came, even if its exception was lost."""
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``chansim`` console script."""
     _terminate_like_ctrl_c()
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "validate":
@@ -235,6 +273,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no results written", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno not in FILE_SYSTEM_ERRORS:
+            raise
+        where = f" writing {exc.filename}" if exc.filename else ""
+        then = (
+            "; finished runs are kept: continue with --resume"
+            if getattr(args, "command", None) in ("sweep", "compare")
+            else "; nothing was left half-written"
+        )
+        print(f"chansim: {exc.strerror or exc}{where}{then}", file=sys.stderr)
+        return EXIT_FILE_SYSTEM
 
 
 def _load(args: argparse.Namespace):
@@ -285,7 +334,13 @@ def _run(args: argparse.Namespace) -> int:
         leave=False,
     )
     with bar:
-        model, timings = run_model(scenario, progress=bar.update, graph_cache_dir=graph_cache_dir())
+
+        def tick(days: int) -> None:
+            bar.update(days)
+            check_interrupted()
+
+        model, timings = run_model(scenario, progress=tick, graph_cache_dir=graph_cache_dir())
+        check_interrupted()
     if out.exists():
         out.rmdir()
     summary = write_results(model, timings, out)

@@ -43,3 +43,25 @@ def test_a_partial_folder_of_a_killed_run_is_removed_by_the_next_run(tmp_path) -
     assert proc.returncode == 0, proc.stderr
     assert not abandoned.exists()
     assert (results / "s" / "summary.json").is_file()
+
+
+def test_ctrl_c_at_any_moment_is_never_swallowed(tmp_path) -> None:
+    """SIGINT at different moments (building the graph, the model, the days, the files) ends
+    the run with 130 and leaves no results, every time."""
+    s = tmp_path / "s.yaml"
+    s.write_text(f"extends: {REPO}/scenarios/three_channels.yaml\nmarket: {{consumers: 30000}}\n")
+    for k, delay in enumerate([0.8, 1.5, 2.2, 3.0, 3.8]):
+        out = tmp_path / f"out{k}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "run", str(s), "--out", str(out), "--no-progress"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode == 0:  # finished before the signal: nothing to check
+            continue
+        assert proc.returncode == 130, (delay, proc.returncode, err[-2000:])
+        assert "Traceback" not in err, err
+        assert not out.exists()
+        assert not list(tmp_path.glob(f".out{k}*"))
