@@ -57,6 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chansim", description="Simulate product distribution channels.")
+    parser.add_argument("--version", action="version", version=f"chansim {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def scenario_args(p: argparse.ArgumentParser) -> None:
@@ -151,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted comparison in its folder"
     )
     compare.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    sub.add_parser(
+        "list",
+        help="the shipped scenarios and experiments, with their descriptions",
+        description="List the shipped scenarios (scenarios/) and experiments (experiments/).",
+    )
+    params = sub.add_parser(
+        "params",
+        help="scenario parameters: path, default, live (settable by events) or fixed",
+        description="Show every scenario parameter whose dotted path contains PATTERN, e.g. "
+        "'chansim params rebate'.",
+    )
+    params.add_argument("pattern", nargs="?", default="", help="part of a dotted path")
 
     dashboard = sub.add_parser(
         "dashboard",
@@ -262,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             return _compare(args)
         if args.command == "dashboard":
             return _dashboard(args)
+        if args.command == "list":
+            return _list()
+        if args.command == "params":
+            return _params(args.pattern)
         return _run(args)
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -273,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no results written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         if exc.errno not in FILE_SYSTEM_ERRORS:
             raise
@@ -296,6 +318,43 @@ def _load(args: argparse.Namespace):
                 file=sys.stderr,
             )
     return scenario
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("chansim")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _list() -> int:
+    import yaml
+
+    repo = Path(__file__).resolve().parents[1]
+    for folder, what in (("scenarios", "scenario"), ("experiments", "experiment")):
+        print(f"{what}s ({folder}/):")
+        for path in sorted((repo / folder).rglob("*.yaml")):
+            try:
+                description = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+                    "description", ""
+                )
+            except yaml.YAMLError:
+                description = ""
+            print(f"  {path.relative_to(repo / folder).as_posix():38} {description}")
+    return EXIT_OK
+
+
+def _params(pattern: str) -> int:
+    from sim.docs import parameter_rows
+
+    rows = parameter_rows(pattern)
+    if not rows:
+        raise UsageError(f"chansim params: no parameter path contains {pattern!r}")
+    for path, default, live, description in rows:
+        print(f"{path}  [{default}; {live}]  {description}")
+    return EXIT_OK
 
 
 def _dashboard(args: argparse.Namespace) -> int:

@@ -185,3 +185,21 @@ if __name__ == "__main__":
     changed = update()
     print(f"{ODD}: {'updated' if changed else 'up to date'}")
     sys.exit(0)
+
+
+def parameter_rows(pattern: str = "") -> list[tuple[str, str, str, str]]:
+    """Every scenario parameter whose path contains ``pattern``: (path, default, live or
+    fixed, description); a list's items are shown once, as ``<i>``. For ``chansim params``."""
+    from sim.scenario import Scenario, check_live_path
+
+    rows = []
+    for path, default, description in _rows(Scenario, ""):
+        if "default of the list above" in description or pattern not in path:
+            continue
+        try:
+            check_live_path(path.replace("<i>", "0"))
+            live = "live"
+        except ValueError:
+            live = "fixed"
+        rows.append((path, default.replace("`", ""), live, description.replace("\\|", "|")))
+    return rows

@@ -654,7 +654,8 @@ def test_more_bad_input_in_process(
         (
             ["frobnicate"],
             "chansim: argument command: invalid choice: 'frobnicate' "
-            "(choose from 'run', 'validate', 'sweep', 'report', 'compare', 'dashboard')",
+            "(choose from 'run', 'validate', 'sweep', 'report', 'compare', 'list', 'params', "
+            "'dashboard')",
         ),
         (["run"], "chansim run: the following arguments are required: scenario"),
         (["validate", "s.yaml", "--bogus"], "chansim: unrecognized arguments: --bogus"),
@@ -691,3 +692,27 @@ def test_out_under_a_file_is_refused_before_running(
         "afile: already exists and is not a folder (choose another --out)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_version_list_and_params(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version, the shipped files with their descriptions, and parameter look-up."""
+    import importlib.metadata
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"chansim {importlib.metadata.version('chansim')}\n"
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "three_channels.yaml" in out and "rebate_level.yaml" in out
+    assert "Micro-store rebate from 0 % to the 30 % cap" in out
+    assert main(["params", "rebate_rate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("channels.b2c2c.rebate_rate  [0.05; live]")
+    assert main(["params", "market.consumers"]) == 0
+    assert "[10000; fixed]" in capsys.readouterr().out  # the schema default
+    assert main(["params", "no-such-thing"]) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == "chansim params: no parameter path contains 'no-such-thing'"
+    )
