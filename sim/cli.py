@@ -469,12 +469,13 @@ def _compare(args: argparse.Namespace) -> int:
 def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepResult], str]) -> int:
     """Run a sweep or comparison from the command line and say what happened."""
     from sim.experiments.executors import ExecutorError
-    from sim.experiments.sweep import SweepError, run_sweep
+    from sim.experiments.sweep import SweepError, check_place, run_sweep
 
     out = args.out if args.out is not None else Path("results") / plan.name
-    nearest = next((p for p in (out, *out.parents) if p.exists()), Path("."))
-    if not nearest.is_dir():
-        raise UsageError(f"{out}: {nearest} is not a folder (choose another --out)")
+    try:
+        check_place(out)
+    except SweepError as exc:
+        raise UsageError(str(exc)) from None
     created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -54,27 +54,39 @@ def strict_json(value: Any) -> Any:
     return value
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours counts as gone: a leftover of an earlier
+    process that had the same id)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned(paths: Iterable[Path]) -> None:
+    """Remove temporary files and folders named ``….<kind>-PID`` whose process is gone."""
+    import re
+
+    for path in paths:
+        match = re.search(r"-(\d+)$", path.name)
+        if match is None or process_alive(int(match.group(1))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def remove_abandoned_partials(folder: Path) -> None:
     """Remove hidden ``.name.partial-PID`` folders of runs whose process is gone (killed before
     it could clean up); those of live processes are left alone."""
-    import re
-
-    if not folder.is_dir():
-        return
-    for partial in folder.glob(".*.partial-*"):
-        match = re.search(r"\.partial-(\d+)$", partial.name)
-        if match is None or not partial.is_dir():
-            continue
-        pid = int(match.group(1))
-        try:
-            os.kill(pid, 0)
-            alive = pid != os.getpid()
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
-            shutil.rmtree(partial, ignore_errors=True)
+    if folder.is_dir():
+        remove_abandoned(folder.glob(".*.partial-*"))
 
 
 def package_versions() -> dict[str, str]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from sim import graph as graphs
 from sim.accounting import CONSUMERS, MAKER, SUPPLIERS, Ledger, distributor_account
-from sim.pricing import TierPricer
+from sim.pricing import TierPricer, chain_prices
 from sim.scenario import B2B2C, Manufacturer, Scenario, Tier
 
 if TYPE_CHECKING:
@@ -404,20 +404,9 @@ class SupplyChain:
 
 
 def tier_prices(wholesale_price: float, tiers: list[Tier]) -> tuple[np.ndarray, np.ndarray]:
-    """Purchase and selling price per unit for each tier.
-
-    The first tier buys at the maker's wholesale price; each tier sells at its purchase price
-    times (1 + markup), which is the next tier's purchase price; the last tier's selling price
-    is the shelf price consumers pay.
-    """
-    buy = np.zeros(len(tiers))
-    sell = np.zeros(len(tiers))
-    price = wholesale_price
-    for k, tier in enumerate(tiers):
-        buy[k] = price
-        price = price * (1.0 + tier.markup)
-        sell[k] = price
-    return buy, sell
+    """Purchase and selling price per tier at the tiers' fixed ``markup`` parameters (the
+    first buys at the wholesale price; see :func:`sim.pricing.chain_prices`)."""
+    return chain_prices(wholesale_price, np.array([t.markup for t in tiers], dtype=float))
 
 
 # ---------------------------------------------------------------------- building and the day

@@ -20,13 +20,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import solara
 import yaml
 
-from sim.dashboard.charts import charts_figure, network_figure
+from sim.dashboard.charts import charts_figure, network_figure, short_number
 from sim.dashboard.lessons import BY_KEY, FREE, LESSONS, Lesson
 from sim.dashboard.session import ControlError, DashboardSession
 from sim.loading import load_scenario, parse_override
@@ -48,16 +49,14 @@ def _lesson_from_environment() -> Lesson:
     overrides = tuple(yaml.safe_load(os.environ.get(ENV_OVERRIDES, "[]")) or ())
     if path in BY_KEY:
         lesson = BY_KEY[path]
-        return Lesson(**{**lesson.__dict__, "overrides": (*lesson.overrides, *overrides)})
-    return Lesson(
-        **{
-            **FREE.__dict__,
-            "key": "file",
-            "title": f"Free play: {Path(path).name}",
-            "scenario": Path(path),
-            "overrides": overrides,
-            "story": "The scenario given on the command line.",
-        }
+        return replace(lesson, overrides=(*lesson.overrides, *overrides))
+    return replace(
+        FREE,
+        key="file",
+        title=f"Free play: {Path(path).name}",
+        scenario=Path(path),
+        overrides=overrides,
+        story="The scenario given on the command line.",
     )
 
 
@@ -140,14 +139,6 @@ def KpiTile(label: str, value: str, key: str) -> None:
         )
 
 
-def _fmt(x: float) -> str:
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:.2f} M"
-    if abs(x) >= 1e4:
-        return f"{x / 1e3:.1f} k"
-    return f"{x:,.0f}"
-
-
 @solara.component
 def Kpis(live: Live, tick: int) -> None:
     with live.lock:
@@ -161,9 +152,9 @@ def Kpis(live: Live, tick: int) -> None:
             if not exists[ch]:
                 continue  # not in this market
             closed = "" if open_[ch] else " (closed)"
-            KpiTile(f"units {name}{closed}", _fmt(k[f"units_{ch}"]), f"units_{ch}")
-        KpiTile("maker's profit", _fmt(k["profit"]), "profit")
-        KpiTile("micro-stores open", _fmt(k["active_stores"]), "active_stores")
+            KpiTile(f"units {name}{closed}", short_number(k[f"units_{ch}"]), f"units_{ch}")
+        KpiTile("maker's profit", short_number(k["profit"]), "profit")
+        KpiTile("micro-stores open", short_number(k["active_stores"]), "active_stores")
         KpiTile("owners' friendships muted", f"{100 * k['muted_share']:.1f} %", "muted_share")
 
 

@@ -41,15 +41,14 @@ POLICY_COLORS = ("#ff7f00", "#33a02c", "#6a3d9a", "#b15928", "#a6cee3", "#fb9a99
 MUTED_COLOR, BLOCKED_COLOR = "#fdae6b", "#a50f15"
 
 
-def _money(value: float, _pos: object = None) -> str:
+def short_number(value: float, _pos: object = None) -> str:
+    """1,289 / 30.5 k / 2.31 M: for the KPI tiles and the money axes."""
     a = abs(value)
     if a >= 1e6:
-        return f"{value / 1e6:.1f} M"
+        return f"{value / 1e6:.2f} M"
     if a >= 1e4:
-        return f"{value / 1e3:.0f} k"
-    if a >= 1e3:
         return f"{value / 1e3:.1f} k"
-    return f"{value:.0f}"
+    return f"{value:,.0f}"
 
 
 def _days(session: DashboardSession) -> np.ndarray:
@@ -86,7 +85,7 @@ def draw_profit(ax: Axes, session: DashboardSession) -> None:
     y = session.series("manufacturer_profit_cumulative")
     ax.plot(_days(session), y, color="black", lw=1.4, label="maker's profit so far")
     ax.axhline(0, color="0.5", lw=0.6)
-    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.yaxis.set_major_formatter(FuncFormatter(short_number))
     ax.set_title("The maker's profit so far")
     ax.set_ylabel("money (currency units)")
 
@@ -187,26 +186,26 @@ def _levels(session: DashboardSession) -> list[str]:
     return [level.name for level in p.levels]
 
 
-def draw_pyramid(ax: Axes, session: DashboardSession) -> None:
-    """Participants by level, with the collapse marked."""
+def _by_level(ax: Axes, session: DashboardSession, measure: str) -> None:
+    """One line per pyramid level of ``<measure>_<level>``, with the collapse marked."""
     days = _days(session)
     for k, name in enumerate(_levels(session)):
-        y = session.series(f"participants_{name}")
+        y = session.series(f"{measure}_{name}")
         if len(y):
             ax.plot(days, y, lw=1.1, color=POLICY_COLORS[k % 6], label=name)
     _mark_collapse(ax, session)
+
+
+def draw_pyramid(ax: Axes, session: DashboardSession) -> None:
+    """Participants by level, with the collapse marked."""
+    _by_level(ax, session, "participants")
     ax.set_title("Pyramid: participants by level")
     ax.set_ylabel("participants")
 
 
 def draw_stock(ax: Axes, session: DashboardSession) -> None:
     """Stock held by level, with the collapse marked."""
-    days = _days(session)
-    for k, name in enumerate(_levels(session)):
-        y = session.series(f"stock_{name}")
-        if len(y):
-            ax.plot(days, y, lw=1.1, color=POLICY_COLORS[k % 6], label=name)
-    _mark_collapse(ax, session)
+    _by_level(ax, session, "stock")
     ax.set_title("Pyramid: stock held by level")
     ax.set_ylabel("units")
 

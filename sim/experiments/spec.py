@@ -103,6 +103,10 @@ class Stop(Strict):
 # --------------------------------------------------------------------------- parameter ranges
 
 
+MAX_POINTS = 100_000
+"""Most points a design may have (checked before any point is built)."""
+
+
 class GridAxis(Strict):
     """Values of one grid parameter: a list, or ``from``/``to`` with ``steps`` or ``step``."""
 
@@ -146,7 +150,19 @@ class GridAxis(Strict):
             raise ValueError("give a list of values, or from and to with steps or step")
         if self.to < self.from_:
             raise ValueError(f"to must not be below from (got from {self.from_}, to {self.to})")
+        if self.count > MAX_POINTS:
+            raise ValueError(f"{self.count:,} values: a design may have at most {MAX_POINTS:,}")
         return self
+
+    @property
+    def count(self) -> int:
+        """Number of values, without listing them."""
+        if self.values is not None:
+            return len(self.values)
+        if self.steps is not None:
+            return self.steps
+        assert self.from_ is not None and self.to is not None and self.step is not None
+        return math.floor((self.to - self.from_) / self.step * (1 + 1e-12)) + 1
 
     def expand(self) -> list[Any]:
         """The axis' values: integers when ``from``, ``to`` (and ``step``) are integers and every
@@ -160,8 +176,7 @@ class GridAxis(Strict):
             ints = isinstance(lo, int) and isinstance(hi, int)
         else:
             assert self.step is not None
-            count = math.floor((hi - lo) / self.step * (1 + 1e-12)) + 1
-            raw = [lo + k * self.step for k in range(count)]
+            raw = [lo + k * self.step for k in range(self.count)]
             ints = all(isinstance(v, int) for v in (lo, hi, self.step))
         if ints and all(float(v).is_integer() for v in raw):
             return [int(v) for v in raw]
@@ -204,6 +219,13 @@ class GridDesign(Strict):
         description="Dotted scenario path → values."
     )
 
+    @model_validator(mode="after")
+    def _not_too_many(self) -> GridDesign:
+        points = math.prod(axis.count for axis in self.parameters.values())
+        if points > MAX_POINTS:
+            raise ValueError(f"{points:,} points: a design may have at most {MAX_POINTS:,}")
+        return self
+
 
 class PointsDesign(Strict):
     """Hand-picked combinations of parameter values."""
@@ -236,7 +258,7 @@ class QmcDesign(Strict):
     """Quasi-random or stratified samples from :mod:`scipy.stats.qmc`."""
 
     type: Literal["lhs", "sobol_qmc", "halton"]
-    samples: Annotated[int, Field(ge=1)] = Field(description="Number of points.")
+    samples: Annotated[int, Field(ge=1, le=MAX_POINTS)] = Field(description="Number of points.")
     parameters: Annotated[dict[str, Range], NonEmpty] = Field(
         description="Dotted scenario path → {low, high, integer}."
     )
@@ -257,7 +279,7 @@ class SalibSobolDesign(Strict):
     """Saltelli's sampling scheme for Sobol' indices (SALib)."""
 
     type: Literal["salib_sobol"]
-    base_samples: Annotated[int, Field(ge=1)] = Field(
+    base_samples: Annotated[int, Field(ge=1, le=MAX_POINTS)] = Field(
         description="N: the design has N·(D+2) points, N·(2D+2) with second-order indices."
     )
     second_order: bool = Field(False, description="Also sample for second-order indices.")

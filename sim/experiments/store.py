@@ -274,30 +274,12 @@ class ResultsStore:
             self._journal = None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_temporaries(folder: Path) -> None:
     """Remove temporary files and folders (``.name.tmp-PID``, ``.name.old-PID``) left by
     processes that are gone: an interrupted write of a run file, the tables or the report."""
-    import re
-    import shutil
+    from sim.results import remove_abandoned
 
-    for stale in [*folder.rglob(".*.tmp-*"), *folder.glob(".*.old-*")]:
-        match = re.search(r"\.(?:tmp|old)-(\d+)$", stale.name)
-        if match and int(match.group(1)) != os.getpid() and _alive(int(match.group(1))):
-            continue
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
+    remove_abandoned([*folder.rglob(".*.tmp-*"), *folder.glob(".*.old-*")])
 
 
 def write_plan_files(folder: Path, plan: Plan) -> None:

@@ -89,19 +89,11 @@ def folder_lock(out: Path) -> Iterator[None]:
     Raises:
         SweepError: If another process holds it.
     """
-    import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise SweepError(
-                f"{out}: another chansim sweep (process {holder}) is writing to this folder; "
-                "wait for it, or choose another --out"
-            ) from None
+        _lock(fd, out)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
@@ -109,7 +101,7 @@ def folder_lock(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _check_place(out: Path) -> None:
+def check_place(out: Path) -> None:
     """Refuse a results folder that is a file, or lies under one (before creating it)."""
     if out.exists() and not out.is_dir():
         raise SweepError(f"{out}: already exists and is not a folder (choose another --out)")
@@ -118,6 +110,20 @@ def _check_place(out: Path) -> None:
             if not parent.is_dir():
                 raise SweepError(f"{out}: {parent} is not a folder (choose another --out)")
             break
+
+
+def _lock(fd: int, out: Path) -> None:
+    """Take the folder's lock on ``fd`` without waiting, or refuse: another sweep holds it."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        raise SweepError(
+            f"{out}: another chansim sweep (process {holder}) is writing to this folder; "
+            "wait for it, or choose another --out"
+        ) from None
 
 
 def _refuse_if_locked(out: Path) -> None:
@@ -129,14 +135,7 @@ def _refuse_if_locked(out: Path) -> None:
         return
     fd = os.open(lock, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise SweepError(
-                f"{out}: another chansim sweep (process {holder}) is writing to this folder; "
-                "wait for it, or choose another --out"
-            ) from None
+        _lock(fd, out)
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
@@ -152,8 +151,7 @@ def check_folder(out: Path, plan: Plan, resume: bool) -> None:
         SweepError: With a one-line message.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise SweepError(f"{out}: already exists and is not a folder (choose another --out)")
+    check_place(out)
     if out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
         if not resume:
             raise SweepError(
@@ -174,11 +172,6 @@ def check_folder(out: Path, plan: Plan, resume: bool) -> None:
                 f"{plan.sha256[:12]}…); resume with the same experiment file and --set options, "
                 "or choose another --out"
             )
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise SweepError(f"{out}: {parent} is not a folder (choose another --out)")
-            break
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:
@@ -296,7 +289,6 @@ def run_sweep(
     """
     out = Path(out)
     say = log or (lambda _message: None)
-    _check_place(out)
     _refuse_if_locked(out)
     check_folder(out, plan, resume)  # before the lock file is created: refusing writes nothing
     start = time.perf_counter()

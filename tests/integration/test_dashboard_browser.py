@@ -91,7 +91,7 @@ def _tile(page, key: str) -> str:
 def test_the_dashboard_in_a_browser(server, tmp_path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from sim.dashboard.app import _fmt
+    from sim.dashboard.charts import short_number
 
     url, save_dir = server
     outside: list[str] = []
@@ -165,5 +165,5 @@ def test_the_dashboard_in_a_browser(server, tmp_path) -> None:
     replay.run_for(5)
     frame = replay.datacollector.get_model_vars_dataframe()
     for ch, text in shown.items():
-        assert _fmt(float(frame[f"units_{ch}"].sum())) == text, ch
-    assert _fmt(float(frame["active_stores"].iloc[-1])) == stores
+        assert short_number(float(frame[f"units_{ch}"].sum())) == text, ch
+    assert short_number(float(frame["active_stores"].iloc[-1])) == stores

@@ -219,8 +219,16 @@ def test_a_design_with_too_many_points_is_refused_before_planning(tmp_path) -> N
         tmp_path / "huge.yaml",
         f"base: {REPO}/scenarios/b2c_only.yaml\nreplications: 1\ndesign:\n  type: grid\n"
         "  parameters:\n"
-        "    channels.b2c.price: {start: 1, stop: 100000000, step: 1}\n",
+        "    channels.b2c.price: {from: 1, to: 100000000, step: 1}\n",
     )
+    product = write(
+        tmp_path / "product.yaml",
+        f"base: {REPO}/scenarios/b2c_only.yaml\nreplications: 1\ndesign:\n  type: grid\n"
+        "  parameters:\n"
+        "    channels.b2c.price: {from: 1, to: 1000, steps: 1000}\n"
+        "    channels.b2c2c.price: {from: 1, to: 1000, steps: 1000}\n",
+    )
+    assert_refused(chansim("sweep", str(product), "--out", str(tmp_path / "out")), "1,000,000")
     started = time.monotonic()
     assert_refused(
         chansim("sweep", str(e), "--out", str(tmp_path / "out"), timeout=60), "huge.yaml"
