@@ -99,6 +99,11 @@ class Scenario(Strict):
         "'-', starting with a letter or digit (so it stays a plain folder name).",
     )
     description: str = Field("", description="What the scenario is about.")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = Field(
+        "CNY",
+        description="ISO 4217 code of every money amount (labels only: the model has one "
+        "currency unit; CNY because the source articles' prices are in yuan).",
+    )
     seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Root seed of the run's random number generator."
     )

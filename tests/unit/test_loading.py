@@ -929,7 +929,7 @@ def test_scenario_yaml_round_trip_with_events_and_edgelist(here: Path) -> None:
 def test_scenario_yaml_is_explicit_and_tag_first() -> None:
     """The YAML states every section, with ``type`` first in the graph section."""
     text = scenario_yaml(Scenario(name="x"))
-    assert text.startswith("name: x\ndescription: ''\nseed: 0\ndays: 365\nmarket:\n")
+    assert text.startswith("name: x\ndescription: ''\ncurrency: CNY\nseed: 0\ndays: 365\nmarket:\n")
     assert "graph:\n  type: powerlaw_cluster\n  seed: null\n" in text
     for section in ("product:", "consumers:", "diffusion:", "trust:", "choice:", "channels:"):
         assert f"\n{section}\n" in text
