@@ -107,3 +107,25 @@ def run_model() -> Callable[..., tuple[ChannelModel, pd.DataFrame]]:
         return model, model.datacollector.get_model_vars_dataframe()
 
     return run
+
+
+@pytest.fixture
+def figure_inspector(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Every figure saved while the test runs, checked by ``tests/figure_check.py``.
+
+    Returns a mapping filled as figures are saved: file name → the figure's problems (an empty
+    list when it passes).
+    """
+    from figure_check import figure_problems
+    from matplotlib.figure import Figure
+
+    seen: dict[str, list[str]] = {}
+    original = Figure.savefig
+
+    def savefig(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> Any:
+        name = Path(str(fname)).name
+        seen[name] = figure_problems(self, name)
+        return original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return seen
