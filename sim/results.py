@@ -7,7 +7,9 @@ A results folder holds:
 * ``summary.json``: end-of-run KPIs by channel, seed, scenario hash, versions;
 * ``scenario.yaml``: the resolved scenario (running it again reproduces ``timeseries.csv``);
 * ``events.csv``: the events applied, by day;
-* ``figures/*.png``.
+* ``figures/*.png``;
+* ``timeseries.parquet``, ``stores.parquet``: copies of the tables, only if asked
+  (``chansim run --parquet``, which needs pyarrow).
 
 The folder is written under a temporary name and renamed when complete, so an interrupted
 run never leaves a half-written folder behind.
@@ -21,8 +23,10 @@ import math
 import os
 import platform
 import shutil
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -435,9 +439,27 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
         writer.writerows(rows)
 
 
-def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path) -> dict[str, Any]:
-    """Write the results folder atomically; returns the summary."""
+def write_results(
+    model: ChannelModel,
+    timings: dict[str, float],
+    out_dir: Path,
+    *,
+    stage: Callable[[str], object] | None = None,
+    parquet: bool = False,
+) -> dict[str, Any]:
+    """Write the results folder atomically; returns the summary.
+
+    Args:
+        model: The model, run.
+        timings: Build and run times (seconds), kept in the summary.
+        out_dir: The results folder (must not exist, or be empty).
+        stage: Called with the name of each stage as it starts (``writing tables``,
+            ``writing figures``), for a progress display.
+        parquet: Also write ``timeseries.parquet`` and ``stores.parquet`` (needs pyarrow).
+    """
     from sim.figures import make_figures
+
+    say = stage or (lambda _what: None)
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -447,6 +469,7 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
         shutil.rmtree(staging)
     staging.mkdir()
     try:
+        say("writing tables")
         _write_csv(staging / "timeseries.csv", *timeseries_rows(model))
         _write_csv(staging / "stores.csv", *store_rows(model))
         _write_csv(
@@ -459,6 +482,13 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
         (staging / "summary.json").write_text(
             json.dumps(strict_json(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8"
         )
+        if parquet:
+            import pandas as pd
+
+            for table in ("timeseries", "stores"):
+                frame = pd.read_csv(staging / f"{table}.csv")
+                frame.to_parquet(staging / f"{table}.parquet", index=False)
+        say("writing figures")
         make_figures(staging)
         os.replace(staging, out_dir)
     except BaseException:
@@ -467,12 +497,383 @@ def write_results(model: ChannelModel, timings: dict[str, float], out_dir: Path)
     return summary
 
 
-def default_out_dir(scenario: Scenario, root: Path = Path("results")) -> Path:
-    """``results/<name>-seed<seed>``, numbered if that folder exists already."""
-    base = root / f"{scenario.name}-seed{scenario.seed}"
+def default_out_dir(
+    scenario: Scenario, root: Path = Path("results"), overrides: Sequence[str] = ()
+) -> Path:
+    """``results/<name>[-<overrides>]-seed<seed>``, numbered if that folder exists already.
+
+    ``overrides`` are the ``KEY=VALUE`` changes made to the scenario file (``--set``, and
+    ``days=N`` for ``--days``), shown in the name by :func:`results_name`.
+    """
+    base = root / results_name(scenario.name, overrides, suffix=f"seed{scenario.seed}")
     candidate = base
     k = 2
     while candidate.exists():
         candidate = base.with_name(f"{base.name}-{k}")
         k += 1
     return candidate
+
+
+# --------------------------------------------------------------------------- names of results
+
+NAME_LIMIT = 100
+"""Longest default results folder name built from overrides (before a ``-2`` counter)."""
+
+SKIPPED_IN_NAMES = frozenset({"name", "description"})
+"""Override keys a folder name leaves out (the name is the folder's base already)."""
+
+
+def normalized_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` texts as {key: value text}, stripped; a key given twice keeps its last
+    value, at the place of its last mention (as it is applied)."""
+    out: dict[str, str] = {}
+    for text in overrides:
+        key, _, raw = text.partition("=")
+        key = key.strip()
+        out.pop(key, None)
+        out[key] = raw.strip()
+    return out
+
+
+def describe_overrides(description: str, overrides: Sequence[str]) -> str:
+    """``description`` followed by `` Overrides: a.b=1, days=5.`` (unchanged without any)."""
+    changes = normalized_overrides(overrides)
+    if not changes:
+        return description
+    listed = ", ".join(f"{k}={v}" for k, v in changes.items())
+    return f"{description.rstrip()} Overrides: {listed}.".lstrip()
+
+
+def _short_keys(keys: list[str]) -> dict[str, str]:
+    """The shortest dotted tails that tell the keys apart: ``market.consumers`` → ``consumers``;
+    ``channels.b2c.price`` and ``channels.b2c2c.price`` → ``b2c.price``, ``b2c2c.price``. A list
+    index joins the name before it (``tiers.2.markup`` → ``tiers2.markup``)."""
+
+    def parts(key: str) -> list[str]:
+        merged: list[str] = []
+        for part in key.split("."):
+            if part.isdigit() and merged:
+                merged[-1] += part
+            else:
+                merged.append(part)
+        return merged
+
+    split = {k: parts(k) for k in keys}
+    depth = dict.fromkeys(keys, 1)
+    while True:
+        short = {k: ".".join(split[k][-depth[k] :]) for k in keys}
+        clash = {k for k in keys if list(short.values()).count(short[k]) > 1}
+        grow = {k for k in clash if depth[k] < len(split[k])}
+        if not grow:
+            return short
+        for k in grow:
+            depth[k] += 1
+
+
+def _safe(text: str) -> str:
+    """``text`` with every run of characters other than letters, digits, ``.``, ``_``, ``+``
+    and ``-`` replaced by ``_`` (a plain file name)."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._+-]+", "_", text).strip("_.") or "_"
+
+
+def results_name(
+    name: str, overrides: Sequence[str] = (), *, suffix: str = "", limit: int = NAME_LIMIT
+) -> str:
+    """A results folder name showing the overrides: ``<name>-<leaf><value>…[-<suffix>]``.
+
+    ``three_channels`` with ``market.consumers=2000`` and ``days=5``, suffix ``seed0``, gives
+    ``three_channels-consumers2000-days5-seed0``. A name longer than ``limit`` keeps only the
+    leaf names and adds a short hash of the whole override list
+    (``three_channels-consumers-days-h1a2b3c4d-seed0``), dropping leaves if still too long.
+    Keys in :data:`SKIPPED_IN_NAMES` are left out.
+    """
+    import hashlib
+
+    changes = {
+        k: v for k, v in normalized_overrides(overrides).items() if k not in SKIPPED_IN_NAMES
+    }
+    tail = [suffix] if suffix else []
+    if not changes:
+        return "-".join([name, *tail])
+    short = _short_keys(list(changes))
+    readable = "-".join([name, *(_safe(short[k] + v) for k, v in changes.items()), *tail])
+    if len(readable) <= limit:
+        return readable
+    listed = "\n".join(f"{k}={v}" for k, v in changes.items())
+    digest = "h" + hashlib.sha256(listed.encode()).hexdigest()[:8]
+    leaves = [_safe(short[k]) for k in changes]
+    while leaves and len("-".join([name, *leaves, digest, *tail])) > limit:
+        leaves.pop()
+    return "-".join([name, *leaves, digest, *tail])
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def format_seconds(seconds: float) -> str:
+    """``2.3 s``, ``63 s``, ``4 min 05 s``, ``1 h 02 min``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 100:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min {rest:02d} s"
+    hours, rest = divmod(round(seconds) // 60, 60)
+    return f"{hours} h {rest:02d} min"
+
+
+def _plural(count: int, unit: str) -> str:
+    return unit if count == 1 else f"{unit}s"
+
+
+def progress_line(
+    label: str,
+    done: int,
+    total: int,
+    unit: str,
+    elapsed: float,
+    *,
+    failed: int = 0,
+    note: str = "",
+    width: int = 80,
+    fancy: bool = True,
+) -> str:
+    """The progress display while counting, at most ``width - 1`` characters, e.g.
+    ``rebate_level  [████░░░░░░░░]  12/80 runs  1 failed  63 s, about 5 min 57 s left``.
+
+    ``note`` replaces the estimate of the time left (``building the market…``); ``fancy``
+    draws the bar with block characters (else ``#`` and ``-``)."""
+    full, empty = ("█", "░") if fancy else ("#", "-")
+    count = f"{done}/{total} {_plural(total, unit)}"
+    if failed:
+        count += f"  {failed} failed"
+    clock = format_seconds(elapsed)
+    if note:
+        clock = f"{note}  {clock}"
+    elif 0 < done < total:
+        clock += f", about {format_seconds(elapsed / done * (total - done))} left"
+    text = f"{label}  {{bar}}  {count}  {clock}"
+    room = width - 1 - len(text.format(bar="[]"))
+    if room >= 10:
+        cells = min(room, 30)
+        filled = round(cells * done / total) if total else cells
+        bar = "[" + full * filled + empty * (cells - filled) + "]"
+        return text.format(bar=bar)
+    return f"{label}  {count}  {clock}"[: width - 1]
+
+
+def final_line(
+    label: str, done: int, total: int, unit: str, verb: str, elapsed: float, failed: int = 0
+) -> str:
+    """The line left on the terminal when counting ends, e.g. ``rebate_level  80/80 runs done
+    in 6 min 03 s`` (``, 1 failed``)."""
+    text = f"{label}  {done}/{total} {_plural(total, unit)} {verb} in {format_seconds(elapsed)}"
+    return f"{text}, {failed} failed" if failed else text
+
+
+class Progress:
+    """The progress of a long command on a terminal: a counting line (days or runs) drawn at
+    once and redrawn in place, then one line per stage of writing results (``writing
+    figures… 2.1 s``); each finished line stays, e.g. ``12/12 runs done in 63 s`` and
+    ``writing figures… done in 2.1 s``.
+
+    Drawn only if ``enabled`` and ``stream`` is a terminal (quiet when piped or redirected).
+    A background thread redraws every second, so the clock moves during long silent steps
+    (building the market, drawing figures). Use it as a context manager: leaving it ends the
+    open line (on an exception without ``done``).
+    """
+
+    REDRAW_SECONDS = 0.1
+    TICK_SECONDS = 1.0
+
+    def __init__(
+        self,
+        label: str,
+        total: int | None = None,
+        unit: str = "run",
+        *,
+        verb: str = "done",
+        note: str = "",
+        enabled: bool = True,
+        stream: Any = None,
+    ) -> None:
+        self.label = label
+        self.total = total
+        self.unit = unit
+        self.verb = verb
+        self.note = note
+        self.done = 0
+        self.failed = 0
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            tty = bool(self.stream.isatty())
+        except (AttributeError, ValueError, OSError):
+            tty = False
+        self.enabled = enabled and tty
+        encoding = (getattr(self.stream, "encoding", None) or "").lower()
+        self.fancy = "utf" in encoding
+        self.ellipsis = "…" if self.fancy else "..."
+        self._lock = threading.RLock()
+        self._start = time.perf_counter()
+        self._drawn = 0.0
+        self._stage: str | None = None
+        self._stage_start = 0.0
+        self._counting = total is not None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._draw(force=True)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(ok=kind is None)
+
+    # the counting line
+
+    def update(self, count: int = 1, failed: int = 0) -> None:
+        """``count`` more units done (``failed`` of them failed)."""
+        with self._lock:
+            self.done += count
+            self.failed += failed
+            if self.note:
+                self.note = ""
+            self._draw(force=self.done == self.total)
+
+    def end_count(self) -> None:
+        """Leave the final counting line on the terminal (``12/12 runs done in 63 s``)."""
+        with self._lock:
+            if not self._counting:
+                return
+            self._counting = False
+            if self.enabled:
+                line = final_line(
+                    self.label,
+                    self.done,
+                    self.total or 0,
+                    self.unit,
+                    self.verb,
+                    time.perf_counter() - self._start,
+                    self.failed,
+                )
+                self._write(line, end="\n")
+
+    # stages
+
+    def stage(self, what: str) -> _Stage:
+        """Start a stage (``writing figures``), ending the counting line and any stage before.
+
+        Used as a context manager, the stage also ends with the block: ``done in 2.1 s``, or
+        ``stopped after 2.1 s`` if the block raised."""
+        with self._lock:
+            self.end_count()
+            self._end_stage("done in")
+            self._stage = what
+            self._stage_start = time.perf_counter()
+            self._draw(force=True)
+        return _Stage(self, what)
+
+    def end_stage(self, what: str, ok: bool = True) -> None:
+        """End the stage ``what`` if it is still the open one."""
+        with self._lock:
+            if self._stage == what:
+                self._end_stage("done in" if ok else "stopped after")
+
+    def close(self, ok: bool = True) -> None:
+        """End the open line: the stage ``done`` (or ``stopped`` if not ``ok``); idempotent."""
+        with self._lock:
+            self.end_count()
+            self._end_stage("done in" if ok else "stopped after")
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2 * self.TICK_SECONDS)
+
+    # drawing
+
+    def _end_stage(self, how: str) -> None:
+        if self._stage is None:
+            return
+        seconds = format_seconds(time.perf_counter() - self._stage_start)
+        if self.enabled:
+            self._write(f"{self.label}  {self._stage}{self.ellipsis} {how} {seconds}", end="\n")
+        self._stage = None
+
+    def _line(self) -> str:
+        now = time.perf_counter()
+        width = _terminal_width(self.stream)
+        if self._counting:
+            note = f"{self.note}{self.ellipsis}" if self.note else ""
+            return progress_line(
+                self.label,
+                self.done,
+                self.total or 0,
+                self.unit,
+                now - self._start,
+                failed=self.failed,
+                note=note,
+                width=width,
+                fancy=self.fancy,
+            )
+        if self._stage is not None:
+            seconds = format_seconds(now - self._stage_start)
+            return f"{self.label}  {self._stage}{self.ellipsis} {seconds}"[: width - 1]
+        return ""
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if not force and now - self._drawn < self.REDRAW_SECONDS:
+            return
+        self._drawn = now
+        line = self._line()
+        if line:
+            self._write(line)
+            if self._thread is None:
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._tick, name="progress", daemon=True)
+                self._thread.start()
+
+    def _write(self, line: str, end: str = "") -> None:
+        try:
+            self.stream.write(f"\r{line}\x1b[K{end}")
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: stop drawing
+            self.enabled = False
+
+    def _tick(self) -> None:
+        """Redraw every second while a line is open (the thread ends with the last line)."""
+        while not self._stop.wait(self.TICK_SECONDS):
+            with self._lock:
+                if not self.enabled or not (self._counting or self._stage is not None):
+                    if self._thread is threading.current_thread():
+                        self._thread = None
+                    return
+                self._draw(force=True)
+
+
+class _Stage:
+    """A stage of a :class:`Progress`, as a context manager."""
+
+    def __init__(self, progress: Progress, what: str) -> None:
+        self.progress = progress
+        self.what = what
+
+    def __enter__(self) -> _Stage:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.progress.end_stage(self.what, ok=kind is None)
+
+
+def _terminal_width(stream: Any) -> int:
+    """Columns of the terminal ``stream`` writes to (80 if unknown)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns if columns >= 20 else shutil.get_terminal_size((80, 24)).columns or 80

@@ -18,7 +18,6 @@ import concurrent.futures as cf
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from sim.experiments.store import (
     consolidate,
     read_journal,
 )
+from sim.results import Progress
 
 METADATA_FILE = "metadata.json"
 
@@ -275,7 +275,8 @@ def run_sweep(
         dask: None, ``local``, or a Dask scheduler address.
         resume: Continue a folder started by the same experiment (skip done runs, retry
             failed ones).
-        progress: Show a progress bar on stderr (when it is a terminal).
+        progress: Show the progress on stderr (when it is a terminal): runs done, then
+            consolidating the tables and writing the report, each line left in place.
         report: Write the report (``folder/report/``) at the end.
         on_result: Called with each result after it is stored (e.g. for tests).
         log: Called with one-line messages for the user.
@@ -329,14 +330,20 @@ def _run_locked(
             say(f"resuming: {len(done_before)} of {plan.n_runs} runs done, {len(todo)} to run")
         tally = _Tally()
         interrupted = False
+        display = Progress(plan.name, total=len(todo), unit="run", enabled=progress)
         try:
-            _evaluate(todo, evaluator, store, tally, plan.name, progress, on_result)
+            _evaluate(todo, evaluator, store, tally, display, on_result)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             store.close()
+            display.end_count()
         # the tables are written when every run has been attempted; resuming writes them
-        counts = _count(store) if interrupted else consolidate(out)
+        if interrupted:
+            counts = _count(store)
+        else:
+            with display.stage("consolidating the tables"):
+                counts = consolidate(out)
         session.update(
             finished=_now(),
             status="interrupted" if interrupted else "finished",
@@ -348,7 +355,9 @@ def _run_locked(
     if report and not interrupted:
         from sim.experiments.report import write_report
 
-        write_report(out)
+        with display.stage("writing report and figures"):
+            write_report(out)
+    display.close()
     return SweepResult(
         folder=out,
         runs=plan.n_runs,
@@ -389,32 +398,20 @@ def _evaluate(
     evaluator: Evaluator,
     store: ResultsStore,
     tally: _Tally,
-    name: str,
-    progress: bool,
+    display: Progress,
     on_result: Callable[[dict[str, Any]], None] | None,
 ) -> None:
     """Submit with at most ~2 per worker in flight; store each result as it completes."""
-    from tqdm import tqdm
-
     limit = max(2, 2 * max(1, evaluator.workers))
     pending: dict[cf.Future, dict[str, Any]] = {}
     queue = iter(todo)
     broken: str | None = None
-    bar = tqdm(
-        total=len(todo),
-        desc=name,
-        unit="run",
-        disable=None if progress else True,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
 
     def keep(result: dict[str, Any]) -> None:
         store.record(result)
         tally.executed += 1
         tally.failed += result["status"] != DONE
-        bar.update(1)
-        bar.set_postfix(failed=tally.failed, refresh=False)
+        display.update(1, failed=int(result["status"] != DONE))
         if on_result is not None:
             on_result(result)
 
@@ -478,8 +475,6 @@ def _evaluate(
                 store.record(future.result())
                 tally.executed += 1
         raise
-    finally:
-        bar.close()
 
 
 def _result(future: cf.Future, task: dict[str, Any]) -> dict[str, Any]:
