@@ -1,5 +1,5 @@
-"""Command line: ``chansim run``, ``validate``, ``sweep``, ``report``, ``compare`` and
-``dashboard``.
+"""Command line: ``chansim run``, ``validate``, ``sweep``, ``report``, ``compare``, ``list``,
+``params`` and ``dashboard``; ``chansim COMMAND --help`` describes each, with examples.
 
 Exit codes: 0 success; 2 bad user input (one line per problem on stderr, no traceback, no
 results folder); 3 a sweep or comparison finished with failed runs (kept in its folder, retried
@@ -55,65 +55,251 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+HELP: dict[str, tuple[str, str, list[str]]] = {
+    "run": (
+        "run a scenario and write its results folder",
+        "Run one scenario for its number of days and write a results folder: the daily time "
+        "series (timeseries.csv), one row per micro-store (stores.csv), the events applied, "
+        "the end-of-run KPIs (summary.json), the fully resolved scenario (scenario.yaml: "
+        "running it again reproduces the time series byte for byte) and figures; then print a "
+        "KPI table by channel. Without --out the folder is results/<name>-seed<seed>, with the "
+        "--set and --days overrides in its name (results/three_channels-consumers2000-days5-"
+        "seed0), numbered -2, -3, ... if it exists; the overrides are also appended to the "
+        "scenario's description. Progress (days, then writing tables and figures) is shown on "
+        "stderr when it is a terminal.",
+        [
+            "chansim run scenarios/three_channels.yaml",
+            "chansim run scenarios/three_channels.yaml --set market.consumers=2000 --days 5",
+            "chansim run scenarios/spam_vs_community.yaml "
+            "--set channels.b2c2c.rebate_rate=0.08 --seed 1 --out results/spam-rebate8",
+        ],
+    ),
+    "validate": (
+        "check a scenario without running it",
+        "Read a scenario file (following its extends chain), apply the --set, --seed and --days "
+        "overrides and check every parameter, without running anything or writing any file. "
+        "Prints one ok line with the name, market size and days, or one line per problem "
+        "(file:line: dotted.path: message) with exit code 2; events dated after the last day "
+        "are reported as warnings.",
+        [
+            "chansim validate scenarios/three_channels.yaml",
+            "chansim validate scenarios/offline_shutdown_2020.yaml --days 60",
+            "chansim validate scenarios/pyramid_regulated.yaml --set market.consumers=20000",
+        ],
+    ),
+    "sweep": (
+        "run an experiment: many runs over a design of points",
+        "Run an experiment file: every point of its design (a grid, hand-picked points, one "
+        "at a time, Latin hypercube, Sobol', Morris, or whole scenario files), each "
+        "'replications' times with its own seed, on all cores, a single process or a Dask "
+        "cluster. Each run is kept as it finishes, so Ctrl-C loses nothing and --resume "
+        "continues; at the end the tables (timeseries.csv, summary.csv, and Parquet copies "
+        "when pyarrow is installed) and the report (report/report.md) are written. Without "
+        "--out the folder is results/<name>, with the --set changes in its name "
+        "(results/rebate_level-replications2-consumers20000). Progress (runs, then "
+        "consolidating the tables and writing the report) is shown on stderr when it is a "
+        "terminal.",
+        [
+            "chansim sweep experiments/rebate_level.yaml",
+            "chansim sweep experiments/rebate_vs_spam.yaml --set replications=2 "
+            "--set overrides.market.consumers=20000 --workers 2",
+            "chansim sweep experiments/rollout_order.yaml --resume --out results/rollout_order",
+        ],
+    ),
+    "compare": (
+        "run scenarios side by side with replications and compare their KPIs",
+        "Run two or more scenario files side by side, each --replications times with common "
+        "random numbers (replication r of every scenario meets the same graph and consumers), "
+        "and write one report: a KPI table by scenario with 95 % confidence intervals "
+        "(printed too) and overlaid figures with confidence bands. --set and --days apply to "
+        "every scenario. Without --out the folder is results/compare-<names>, with the --set "
+        "and --days overrides in its name. Progress (runs, then consolidating the tables and "
+        "writing the report) is shown on stderr when it is a terminal.",
+        [
+            "chansim compare scenarios/b2b2c_only.yaml scenarios/b2c_only.yaml "
+            "scenarios/b2c2c_only.yaml scenarios/three_channels.yaml --replications 3",
+            "chansim compare scenarios/spam_vs_community.yaml scenarios/spam_crackdown.yaml "
+            "--days 120 --set market.consumers=20000",
+            "chansim compare scenarios/employee_first_rollout.yaml scenarios/public_rollout.yaml "
+            "--workers 1 --seed 7",
+        ],
+    ),
+    "report": (
+        "(re)write the report of a sweep's results folder",
+        "Write again the report of a results folder of chansim sweep or chansim compare: the "
+        "tables are first rebuilt from the run files (so an interrupted sweep gets a report of "
+        "the runs it finished), then report/report.md with per-point means and 95 % "
+        "intervals, time series with bands, and the design's figures (heatmaps, tornado, "
+        "Sobol', Morris, scatter), replacing the old report. Progress is shown on stderr when "
+        "it is a terminal.",
+        [
+            "chansim sweep experiments/rebate_level.yaml && chansim report results/rebate_level",
+            "chansim report results/compare-b2b2c_only-b2c_only-b2c2c_only-three_channels",
+            "chansim report results/rollout_order --parquet",
+        ],
+    ),
+    "list": (
+        "the shipped scenarios and experiments, with their descriptions",
+        "List the shipped scenarios (scenarios/) and experiments (experiments/), one a line, "
+        "with the description each file gives.",
+        ["chansim list", "chansim list | grep rebate"],
+    ),
+    "params": (
+        "scenario parameters: path, default, live (settable by events) or fixed",
+        "Show every scenario parameter whose dotted path contains PATTERN (all without one): "
+        "its path, its default, whether a 'set' event may change it during a run (live) or "
+        "not (fixed), and what it means. The paths are those of --set and of scenario files.",
+        [
+            "chansim params rebate",
+            "chansim params market.consumers",
+            "chansim params",
+        ],
+    ),
+    "dashboard": (
+        "watch a scenario live in a browser, with controls and guided lessons",
+        "Start the classroom dashboard (a Solara app) and print its address; Ctrl-C stops it. "
+        "SCENARIO is a scenario file or a lesson: free, bullwhip, spam, pyramid, shutdown "
+        "(default: free, the three-channel market at 20,000 consumers). The page shows the "
+        "lesson, KPI tiles, charts and a network view, with play, step, reset and controls "
+        "that become scenario events; it listens on 127.0.0.1 unless --host says otherwise.",
+        [
+            "chansim dashboard spam",
+            "chansim dashboard scenarios/lessons/bullwhip.yaml --port 0",
+            "chansim dashboard scenarios/three_channels.yaml --set market.consumers=5000",
+        ],
+    ),
+}
+"""Per command: the one-line help, the description and example command lines (shipped files)."""
+
+
+def _epilog(examples: list[str], width: int = 78) -> str:
+    """``Examples:`` and the command lines, a long one continued with ``\\`` (as in a shell)."""
+    lines = ["Examples:"]
+    for example in examples:
+        words: list[str] = []
+        for word in example.split(" "):
+            if words and words[-1].startswith("--") and " " not in words[-1] and word[:1] != "-":
+                words[-1] += " " + word  # an option stays with its value
+            else:
+                words.append(word)
+        line = " "
+        for word in words:
+            if len(line) + 1 + len(word) > width - 2 and line.strip():
+                lines.append(line + " \\")
+                line = "     "
+            line += " " + word
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="chansim", description="Simulate product distribution channels.")
+    parser = _Parser(
+        prog="chansim",
+        description="Simulate product distribution channels (B2B2C distributors, the B2C "
+        "direct shop, B2C2C micro-stores) on one market: run and check scenarios, sweep "
+        "experiments, compare scenarios with replications, and watch a scenario live.",
+        epilog=_epilog(
+            [
+                "chansim run scenarios/three_channels.yaml",
+                "chansim compare scenarios/b2c_only.yaml scenarios/three_channels.yaml",
+                "chansim sweep experiments/rebate_level.yaml",
+            ]
+        )
+        + "\n\nchansim COMMAND --help describes a command, its options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"chansim {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def scenario_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("scenario", type=Path, help="scenario YAML file")
+    def command(name: str) -> argparse.ArgumentParser:
+        summary, description, examples = HELP[name]
+        return sub.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=_epilog(examples),
+            formatter_class=_DescriptionFormatter,
+        )
+
+    def overrides_arg(p: argparse.ArgumentParser, help: str) -> None:
         p.add_argument(
             "--set",
             dest="overrides",
             action="append",
             default=[],
             metavar="KEY=VALUE",
-            help="override a parameter by dotted path (VALUE is YAML); repeatable",
+            help=help,
         )
+
+    def scenario_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("scenario", type=Path, help="scenario YAML file")
+        overrides_arg(p, "override a parameter by dotted path (VALUE is YAML); repeatable")
         p.add_argument("--seed", type=int, help="override the scenario's seed")
         p.add_argument("--days", type=int, help="override the number of days")
 
-    run = sub.add_parser("run", help="run a scenario and write its results folder")
-    scenario_args(run)
-    run.add_argument("--out", type=Path, help="results folder (default: results/<name>-seed<seed>)")
-    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    def progress_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="hide the progress display (shown on stderr only when it is a terminal)",
+        )
 
-    validate = sub.add_parser("validate", help="check a scenario without running it")
+    def parquet_arg(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument(
+            "--parquet",
+            action="store_true",
+            help=f"{what} (needs pyarrow: pip install 'chansim[parquet]'; without it the "
+            "command stops with exit code 2 before running)",
+        )
+
+    def executor_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--workers",
+            type=_workers,
+            metavar="N",
+            help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this "
+            "process)",
+        )
+        p.add_argument(
+            "--dask",
+            metavar="ADDRESS|local",
+            help="run on a Dask cluster: a scheduler address, or 'local' to start one here",
+        )
+
+    run = command("run")
+    scenario_args(run)
+    run.add_argument(
+        "--out",
+        type=Path,
+        help="results folder (default: results/<name>[-<overrides>]-seed<seed>)",
+    )
+    parquet_arg(run, "also write timeseries.parquet and stores.parquet")
+    progress_arg(run)
+
+    validate = command("validate")
     scenario_args(validate)
 
-    sweep = sub.add_parser("sweep", help="run an experiment: many runs over a design of points")
+    sweep = command("sweep")
     sweep.add_argument("experiment", type=Path, help="experiment YAML file")
-    sweep.add_argument(
-        "--workers",
-        type=_workers,
-        metavar="N",
-        help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this process)",
-    )
-    sweep.add_argument(
-        "--dask",
-        metavar="ADDRESS|local",
-        help="run on a Dask cluster: a scheduler address, or 'local' to start one here",
-    )
+    executor_args(sweep)
     sweep.add_argument(
         "--resume", action="store_true", help="continue an interrupted sweep in its folder"
     )
-    sweep.add_argument("--out", type=Path, help="results folder (default: results/<name>)")
     sweep.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="change a field of the experiment file, e.g. replications=2 (VALUE is YAML)",
+        "--out", type=Path, help="results folder (default: results/<name>[-<overrides>])"
     )
-    sweep.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    overrides_arg(
+        sweep, "change a field of the experiment file, e.g. replications=2 (VALUE is YAML)"
+    )
+    parquet_arg(sweep, "require the Parquet copies of the tables")
+    progress_arg(sweep)
 
-    report = sub.add_parser("report", help="(re)write the report of a sweep's results folder")
+    report = command("report")
     report.add_argument("folder", type=Path, help="results folder of chansim sweep or compare")
+    parquet_arg(report, "require the Parquet copies of the tables")
+    progress_arg(report)
 
-    compare = sub.add_parser(
-        "compare", help="run scenarios side by side with replications and compare their KPIs"
-    )
+    compare = command("compare")
     compare.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
     compare.add_argument(
         "--replications",
@@ -123,67 +309,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per scenario, each with its own seed (default: 5)",
     )
     compare.add_argument("--days", type=_positive_int, metavar="N", help="days to simulate")
-    compare.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter of every scenario by dotted path (VALUE is YAML); repeatable",
+    overrides_arg(
+        compare,
+        "override a parameter of every scenario by dotted path (VALUE is YAML); repeatable",
     )
     compare.add_argument(
         "--seed", type=_natural_int, default=0, metavar="ROOT", help="root seed (default: 0)"
     )
+    executor_args(compare)
     compare.add_argument(
-        "--workers",
-        type=_workers,
-        metavar="N",
-        help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores; 1 runs in this process)",
-    )
-    compare.add_argument(
-        "--dask",
-        metavar="ADDRESS|local",
-        help="run on a Dask cluster: a scheduler address, or 'local' to start one here",
-    )
-    compare.add_argument(
-        "--out", type=Path, help="results folder (default: results/compare-<names>)"
+        "--out",
+        type=Path,
+        help="results folder (default: results/compare-<names>[-<overrides>])",
     )
     compare.add_argument(
         "--resume", action="store_true", help="continue an interrupted comparison in its folder"
     )
-    compare.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parquet_arg(compare, "require the Parquet copies of the tables")
+    progress_arg(compare)
 
-    sub.add_parser(
-        "list",
-        help="the shipped scenarios and experiments, with their descriptions",
-        description="List the shipped scenarios (scenarios/) and experiments (experiments/).",
-    )
-    params = sub.add_parser(
-        "params",
-        help="scenario parameters: path, default, live (settable by events) or fixed",
-        description="Show every scenario parameter whose dotted path contains PATTERN, e.g. "
-        "'chansim params rebate'.",
-    )
+    command("list")
+    params = command("params")
     params.add_argument("pattern", nargs="?", default="", help="part of a dotted path")
 
-    dashboard = sub.add_parser(
-        "dashboard",
-        help="watch a scenario live in a browser, with controls and guided lessons",
-        description="Start the classroom dashboard (a Solara app) and print its address. "
-        "SCENARIO is a scenario file or a lesson: "
-        "free, bullwhip, spam, pyramid, shutdown (default: free).",
-    )
+    dashboard = command("dashboard")
     dashboard.add_argument(
         "scenario", nargs="?", default="free", help="scenario YAML file or lesson name"
     )
-    dashboard.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter by dotted path (VALUE is YAML); repeatable",
-    )
+    overrides_arg(dashboard, "override a parameter by dotted path (VALUE is YAML); repeatable")
     dashboard.add_argument(
         "--port", type=_natural_int, default=8765, help="port (default: 8765; 0: any free port)"
     )
@@ -197,6 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="where 'save session as scenario' writes (default: results/dashboard)",
     )
     return parser
+
+
+class _DescriptionFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps the description to the terminal's width as one paragraph; keeps the examples'
+    lines as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("Examples:"):
+            return super()._fill_text(text, width, indent)
+        import textwrap
+
+        return textwrap.fill(
+            " ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent
+        )
 
 
 def _int_at_least(minimum: int) -> Callable[[str], int]:
@@ -374,35 +541,64 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _scenario_overrides(args: argparse.Namespace) -> list[str]:
+    """The changes a command line makes to a scenario file, as ``KEY=VALUE`` texts in the
+    order they apply: the ``--set`` options, then ``--days`` and ``--seed``."""
+    changes = list(args.overrides)
+    for flag in ("days", "seed"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            changes.append(f"{flag}={value}")
+    return changes
+
+
+def check_parquet(args: argparse.Namespace) -> None:
+    """Refuse ``--parquet`` before any work when pyarrow is not installed."""
+    import importlib.util
+
+    if getattr(args, "parquet", False) and importlib.util.find_spec("pyarrow") is None:
+        raise UsageError(
+            f"chansim {args.command}: --parquet needs pyarrow, which is not installed "
+            "(install it with: python -m pip install 'chansim[parquet]')"
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
+    check_parquet(args)
     scenario = _load(args)
 
-    from tqdm import tqdm
+    from sim.results import Progress, default_out_dir, describe_overrides, run_model, write_results
 
-    from sim.results import default_out_dir, run_model, write_results
-
-    out = args.out if args.out is not None else default_out_dir(scenario)
-    check_out_dir(out)
-    bar = tqdm(
-        total=scenario.days,
-        desc=scenario.name,
-        unit="day",
-        delay=2.0,
-        disable=args.no_progress or None,
-        file=sys.stderr,
-        leave=False,
+    changes = _scenario_overrides(args)
+    scenario = scenario.model_copy(
+        update={"description": describe_overrides(scenario.description, changes)}
     )
-    with bar:
+    if args.out is not None:
+        out = args.out
+    else:
+        out = default_out_dir(
+            scenario, overrides=[c for c in changes if c.split("=")[0].strip() != "seed"]
+        )
+    check_out_dir(out)
+    with Progress(
+        scenario.name,
+        total=scenario.days,
+        unit="day",
+        verb="simulated",
+        note="building the market",
+        enabled=not args.no_progress,
+    ) as progress:
 
         def tick(days: int) -> None:
-            bar.update(days)
+            progress.update(days)
             check_interrupted()
 
         model, timings = run_model(scenario, progress=tick, graph_cache_dir=graph_cache_dir())
         check_interrupted()
-    if out.exists():
-        out.rmdir()
-    summary = write_results(model, timings, out)
+        progress.end_count()
+        if out.exists():
+            out.rmdir()
+        summary = write_results(model, timings, out, stage=progress.stage, parquet=args.parquet)
     print(kpi_table(summary))
     print(f"results: {out}")
     return EXIT_OK
@@ -411,6 +607,7 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from sim.experiments.plan import load_experiment
 
+    check_parquet(args)
     plan = load_experiment(args.experiment, args.overrides)
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -422,19 +619,25 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{result.executed} run in {result.seconds:.1f} s"
         )
 
-    return _run_plan(args, plan, headline)
+    return _run_plan(args, plan, headline, args.overrides)
 
 
 def _report(args: argparse.Namespace) -> int:
     from sim.experiments.report import write_report
     from sim.experiments.store import consolidate
     from sim.experiments.sweep_data import ReportError, is_results_folder
+    from sim.results import Progress
 
+    check_parquet(args)
     folder: Path = args.folder
     try:
-        if folder.is_dir() and is_results_folder(folder):
-            consolidate(folder)  # the tables from the run files (an interrupted sweep has none)
-        path = write_report(folder)
+        with Progress(folder.name, enabled=not args.no_progress) as progress:
+            if folder.is_dir() and is_results_folder(folder):
+                # the tables from the run files (an interrupted sweep has none)
+                progress.stage("consolidating the tables")
+                consolidate(folder)
+            progress.stage("writing report and figures")
+            path = write_report(folder)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
     print(f"report: {path}")
@@ -447,6 +650,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         raise UsageError("chansim compare: give at least two scenario files")
+    check_parquet(args)
     plan = compare_plan(
         list(args.scenarios),
         replications=args.replications,
@@ -463,15 +667,25 @@ def _compare(args: argparse.Namespace) -> int:
             f"done, {result.failed} failed; {result.executed} run in {result.seconds:.1f} s"
         )
 
-    return _run_plan(args, plan, headline)
+    changes = [*args.overrides, *([f"days={args.days}"] if args.days is not None else [])]
+    return _run_plan(args, plan, headline, changes)
 
 
-def _run_plan(args: argparse.Namespace, plan: Plan, headline: Callable[[SweepResult], str]) -> int:
-    """Run a sweep or comparison from the command line and say what happened."""
+def _run_plan(
+    args: argparse.Namespace,
+    plan: Plan,
+    headline: Callable[[SweepResult], str],
+    changes: list[str],
+) -> int:
+    """Run a sweep or comparison from the command line and say what happened.
+
+    Without ``--out`` the folder is ``results/<name>``, with the command line's ``changes``
+    (``KEY=VALUE``) in its name."""
     from sim.experiments.executors import ExecutorError
     from sim.experiments.sweep import SweepError, check_place, run_sweep
+    from sim.results import results_name
 
-    out = args.out if args.out is not None else Path("results") / plan.name
+    out = args.out if args.out is not None else Path("results") / results_name(plan.name, changes)
     try:
         check_place(out)
     except SweepError as exc:
@@ -536,6 +750,8 @@ def _resume_command(args: argparse.Namespace, out: Path) -> str:
         parts += ["--workers", str(args.workers)]
     if args.dask is not None:
         parts += ["--dask", args.dask]
+    if args.parquet:
+        parts.append("--parquet")
     parts += ["--resume", "--out", str(out)]
     return shlex.join(parts)
 

@@ -22,12 +22,16 @@ import pytest
 
 from sim.cli import main
 from sim.loading import load_scenario, scenario_sha256
+from sim.results import describe_overrides
+from sim.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIO = SCENARIOS / "offline_shutdown_2020.yaml"
 SMALL = ("--set", "market.consumers=2000", "--days", "100", "--seed", "3", "--no-progress")
 DAYS = 100
 NAME = "offline_shutdown_2020"
+FOLDER = f"{NAME}-consumers2000-days100-seed3"
+"""The default results folder of ``run SCENARIO *SMALL``: the overrides in its name."""
 
 RESULT_FILES = {
     "timeseries.csv",
@@ -166,7 +170,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Four small runs of one scenario, in two rounds of parallel subprocesses.
 
     * ``default1``, ``default2``: ``run SCENARIO`` without ``--out``, twice, in the working
-      folder ``work`` (so ``results/<name>-seed3``, then ``results/<name>-seed3-2``);
+      folder ``work`` (so ``results/<FOLDER>``, then ``results/<FOLDER>-2``);
     * ``seed4``: the same with ``--seed 4 --out seed4`` (in ``root``, another graph cache);
     * ``rerun``: ``default1``'s ``scenario.yaml`` run again with ``--out rerun`` (in ``root``).
     """
@@ -180,7 +184,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "seed4": (["run", SCENARIO, *SMALL, "--seed", "4", "--out", "seed4"], root, cache_b),
         }
     )
-    written = work / "results" / f"{NAME}-seed3" / "scenario.yaml"
+    written = work / "results" / FOLDER / "scenario.yaml"
     second = chansim_many(
         {
             "default2": (["run", SCENARIO, *SMALL], work, cache_a),
@@ -195,7 +199,7 @@ def out_a(runs: dict) -> Path:
     """The results folder of the first run (which must have succeeded)."""
     proc = runs["procs"]["default1"]
     assert proc.returncode == 0, proc.stderr
-    return runs["work"] / "results" / f"{NAME}-seed3"
+    return runs["work"] / "results" / FOLDER
 
 
 def test_all_runs_succeed_quietly(runs: dict) -> None:
@@ -227,8 +231,8 @@ def test_run_leaves_no_partial_folder(runs: dict) -> None:
     }
     assert {p.name for p in runs["work"].iterdir()} == {"results"}
     assert {p.name for p in (runs["work"] / "results").iterdir()} == {
-        f"{NAME}-seed3",
-        f"{NAME}-seed3-2",
+        FOLDER,
+        f"{FOLDER}-2",
     }
     assert listing(runs["root"] / "seed4") == RESULT_FILES
     assert listing(runs["root"] / "rerun") == RESULT_FILES
@@ -247,7 +251,7 @@ def test_timeseries_has_one_row_per_day(out_a: Path) -> None:
 def test_summary_json_contents(out_a: Path) -> None:
     """summary.json has seed, days, scenario hash, versions and KPIs for every channel."""
     summary = json.loads((out_a / "summary.json").read_text(encoding="utf-8"))
-    expected = load_scenario(SCENARIO, ["market.consumers=2000"], seed=3, days=DAYS)
+    expected = small_scenario()
     assert summary["scenario"] == NAME
     assert (summary["seed"], summary["days"], summary["consumers"]) == (3, DAYS, 2000)
     assert summary["scenario_sha256"] == scenario_sha256(expected)
@@ -267,10 +271,23 @@ def test_summary_json_contents(out_a: Path) -> None:
     assert sum(k["unit_share"] for k in summary["channels"].values()) == pytest.approx(1.0)
 
 
+def small_scenario() -> Scenario:
+    """The scenario ``run SCENARIO *SMALL`` runs: overrides applied and described."""
+    scenario = load_scenario(SCENARIO, ["market.consumers=2000"], seed=3, days=DAYS)
+    changes = ["market.consumers=2000", f"days={DAYS}", "seed=3"]
+    return scenario.model_copy(
+        update={"description": describe_overrides(scenario.description, changes)}
+    )
+
+
 def test_scenario_yaml_is_the_resolved_scenario(out_a: Path) -> None:
-    """scenario.yaml loads to the scenario that was run (overrides included)."""
+    """scenario.yaml loads to the scenario that was run (overrides included, and listed at the
+    end of its description)."""
     written = load_scenario(out_a / "scenario.yaml")
-    assert written == load_scenario(SCENARIO, ["market.consumers=2000"], seed=3, days=DAYS)
+    assert written == small_scenario()
+    assert written.description == (
+        load_scenario(SCENARIO).description + " Overrides: market.consumers=2000, days=100, seed=3."
+    )
     assert (written.market.consumers, written.seed, written.days) == (2000, 3, DAYS)
 
 
@@ -324,7 +341,7 @@ def test_rerun_of_written_scenario_is_byte_identical(runs: dict, out_a: Path) ->
 
 def test_same_seed_runs_are_byte_identical(runs: dict, out_a: Path) -> None:
     """A second run of the same scenario and seed gives the same files."""
-    other = runs["work"] / "results" / f"{NAME}-seed3-2"
+    other = runs["work"] / "results" / f"{FOLDER}-2"
     for name in ("timeseries.csv", "stores.csv", "events.csv", "scenario.yaml"):
         assert (other / name).read_bytes() == (out_a / name).read_bytes(), name
     a = json.loads((out_a / "summary.json").read_text(encoding="utf-8"))
@@ -354,12 +371,13 @@ def test_other_seed_gives_other_timeseries(runs: dict, out_a: Path) -> None:
 
 
 def test_default_out_is_numbered_under_results(runs: dict) -> None:
-    """Without --out: results/<name>-seed<seed> in the working directory, then ``-2``."""
+    """Without --out: results/<name>-<overrides>-seed<seed> in the working directory, then
+    ``-2``."""
     results = runs["work"] / "results"
-    assert listing(results / f"{NAME}-seed3") == RESULT_FILES
-    assert listing(results / f"{NAME}-seed3-2") == RESULT_FILES
-    assert runs["procs"]["default1"].stdout.splitlines()[-1] == f"results: results/{NAME}-seed3"
-    assert runs["procs"]["default2"].stdout.splitlines()[-1] == f"results: results/{NAME}-seed3-2"
+    assert listing(results / FOLDER) == RESULT_FILES
+    assert listing(results / f"{FOLDER}-2") == RESULT_FILES
+    assert runs["procs"]["default1"].stdout.splitlines()[-1] == f"results: results/{FOLDER}"
+    assert runs["procs"]["default2"].stdout.splitlines()[-1] == f"results: results/{FOLDER}-2"
 
 
 # ---------------------------------------------------------------------------
