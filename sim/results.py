@@ -572,10 +572,18 @@ def _short_keys(keys: list[str]) -> dict[str, str]:
 
 def _safe(text: str) -> str:
     """``text`` with every run of characters other than letters, digits, ``.``, ``_``, ``+``
-    and ``-`` replaced by ``_`` (a plain file name)."""
+    and ``-`` replaced by ``_``, and no ``_`` or ``.`` at either end (part of a plain file
+    name; empty if nothing is left)."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9._+-]+", "_", text).strip("_.") or "_"
+    return re.sub(r"[^A-Za-z0-9._+-]+", "_", text).strip("_.")
+
+
+def _token(leaf: str, value: str) -> str:
+    """``consumers2000``, ``rate-0.1``, ``pricing_monopoly``, ``path_edges.txt``: a number
+    follows its leaf directly, a word after ``_``."""
+    safe = _safe(value or "null")
+    return f"{leaf}{safe}" if safe[:1].isdigit() or safe[:1] in "+-" else f"{leaf}_{safe}"
 
 
 def results_name(
@@ -584,10 +592,10 @@ def results_name(
     """A results folder name showing the overrides: ``<name>-<leaf><value>…[-<suffix>]``.
 
     ``three_channels`` with ``market.consumers=2000`` and ``days=5``, suffix ``seed0``, gives
-    ``three_channels-consumers2000-days5-seed0``. A name longer than ``limit`` keeps only the
-    leaf names and adds a short hash of the whole override list
-    (``three_channels-consumers-days-h1a2b3c4d-seed0``), dropping leaves if still too long.
-    Keys in :data:`SKIPPED_IN_NAMES` are left out.
+    ``three_channels-consumers2000-days5-seed0``. A name longer than ``limit``, or with a
+    value that has no plain-name form (a list of mappings), keeps only the leaf names and adds
+    a short hash of the whole override list (``three_channels-consumers-days-h1a2b3c4d-seed0``),
+    dropping leaves if still too long. Keys in :data:`SKIPPED_IN_NAMES` are left out.
     """
     import hashlib
 
@@ -597,13 +605,13 @@ def results_name(
     tail = [suffix] if suffix else []
     if not changes:
         return "-".join([name, *tail])
-    short = _short_keys(list(changes))
-    readable = "-".join([name, *(_safe(short[k] + v) for k, v in changes.items()), *tail])
-    if len(readable) <= limit:
+    short = {k: _safe(v) for k, v in _short_keys(list(changes)).items()}
+    readable = "-".join([name, *(_token(short[k], v) for k, v in changes.items()), *tail])
+    if len(readable) <= limit and all(_safe(v or "null") for v in changes.values()):
         return readable
     listed = "\n".join(f"{k}={v}" for k, v in changes.items())
     digest = "h" + hashlib.sha256(listed.encode()).hexdigest()[:8]
-    leaves = [_safe(short[k]) for k in changes]
+    leaves = list(short.values())
     while leaves and len("-".join([name, *leaves, digest, *tail])) > limit:
         leaves.pop()
     return "-".join([name, *leaves, digest, *tail])
