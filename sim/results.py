@@ -29,17 +29,19 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.accounting import MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.longtail import gini, long_tail, top_share
-from sim.model import ChannelModel
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
+
+if TYPE_CHECKING:  # the model (and Mesa) load when a run starts, after its progress shows
+    from sim.model import ChannelModel
 
 BULLWHIP_MIN_UNITS_PER_NODE = 5.0
 """Below this many units a day asked of one node, whole-unit orders dominate a tier's order
@@ -110,6 +112,8 @@ def run_model(
     graph_cache_dir: Path | None = None,
 ) -> tuple[ChannelModel, dict[str, float]]:
     """Build and run a model for ``scenario.days`` days; returns it and timings in seconds."""
+    from sim.model import ChannelModel
+
     t0 = time.perf_counter()
     model = ChannelModel(scenario, graph_cache_dir=graph_cache_dir)
     t1 = time.perf_counter()
