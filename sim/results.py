@@ -657,7 +657,9 @@ def progress_line(
     ``rebate_level  [████░░░░░░░░]  12/80 runs  1 failed  63 s, about 5 min 57 s left``.
 
     ``note`` replaces the estimate of the time left (``building the market…``); ``fancy``
-    draws the bar with block characters (else ``#`` and ``-``)."""
+    draws the bar with block characters (else ``#`` and ``-``). The bar's width depends only
+    on the terminal's, the label and the total (room is kept for the clock), so it does not
+    jump as the numbers change; on a narrow terminal there is none."""
     full, empty = ("█", "░") if fancy else ("#", "-")
     count = f"{done}/{total} {_plural(total, unit)}"
     if failed:
@@ -667,14 +669,20 @@ def progress_line(
         clock = f"{note}  {clock}"
     elif 0 < done < total:
         clock += f", about {format_seconds(elapsed / done * (total - done))} left"
-    text = f"{label}  {{bar}}  {count}  {clock}"
-    room = width - 1 - len(text.format(bar="[]"))
-    if room >= 10:
-        cells = min(room, 30)
+    widest = len(f"{label}  []  {total}/{total} {_plural(total, unit)}  ") + CLOCK_ROOM
+    cells = min(30, width - 1 - widest)
+    if cells >= 8:
         filled = round(cells * done / total) if total else cells
         bar = "[" + full * filled + empty * (cells - filled) + "]"
-        return text.format(bar=bar)
+        return f"{label}  {bar}  {count}  {clock}"[: width - 1]
     return f"{label}  {count}  {clock}"[: width - 1]
+
+
+CLOCK_ROOM = len("10 min 00 s, about 10 min 00 s left")
+"""Room kept after the count for the clock and the estimate of the time left."""
+
+LABEL_ROOM = 32
+"""Longest label drawn in full (a longer one is cut, ending in an ellipsis)."""
 
 
 def final_line(
@@ -712,7 +720,6 @@ class Progress:
         enabled: bool = True,
         stream: Any = None,
     ) -> None:
-        self.label = label
         self.total = total
         self.unit = unit
         self.verb = verb
@@ -728,6 +735,8 @@ class Progress:
         encoding = (getattr(self.stream, "encoding", None) or "").lower()
         self.fancy = "utf" in encoding
         self.ellipsis = "…" if self.fancy else "..."
+        cut = LABEL_ROOM - len(self.ellipsis)
+        self.label = label if len(label) <= LABEL_ROOM else label[:cut] + self.ellipsis
         self._lock = threading.RLock()
         self._start = time.perf_counter()
         self._drawn = 0.0

@@ -45,15 +45,33 @@ def test_progress_line_has_bar_count_clock_and_estimate() -> None:
 def test_progress_line_failed_note_ascii_and_narrow() -> None:
     line = progress_line("exp", 3, 4, "run", 2.0, failed=1, width=80, fancy=False)
     assert line == (
-        "exp  [" + "#" * 20 + "-" * 7 + "]  3/4 runs  1 failed  2.0 s, about 0.7 s left"
-    )
-    assert len(line) == 79  # the bar shrinks to fit the terminal
+        "exp  [" + "#" * 19 + "-" * 6 + "]  3/4 runs  1 failed  2.0 s, about 0.7 s left"
+    )  # the bar shrinks to leave room for the clock on 80 columns
     assert progress_line("s", 0, 365, "day", 1.5, note="building the market…", width=80) == (
-        "s  [░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░]  0/365 days  building the market…  1.5 s"
+        "s  [" + "░" * 23 + "]  0/365 days  building the market…  1.5 s"
     )
     narrow = progress_line("a_long_scenario_name", 5, 365, "day", 1.0, width=40)
     assert narrow == "a_long_scenario_name  5/365 days  1.0 s"[:39]
     assert "[" not in narrow
+
+
+def test_the_bar_keeps_its_width_as_the_numbers_change() -> None:
+    lines = [
+        progress_line("rebate_level", done, 80, "run", elapsed, width=80)
+        for done, elapsed in ((0, 0.0), (1, 5.0), (40, 600.0), (79, 1234.0), (80, 1250.0))
+    ]
+    assert {line.index("]") for line in lines} == {lines[0].index("]")}
+    assert all(len(line) <= 79 for line in lines)
+
+
+def test_a_long_label_is_cut() -> None:
+    stream = Terminal()
+    name = "compare-b2b2c_only-b2c_only-b2c2c_only-three_channels"
+    with Progress(name, total=12, stream=stream) as progress:
+        progress.update(12)
+    assert screen(stream.getvalue())[0].startswith(
+        "compare-b2b2c_only-b2c_only-b2c…  12/12 runs done in "
+    )
 
 
 def test_final_line() -> None:
