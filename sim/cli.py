@@ -108,9 +108,8 @@ HELP: dict[str, tuple[str, str, list[str]]] = {
     ),
     "compare": (
         "run scenarios side by side with replications and compare their KPIs",
-        "Run two or more scenario files side by side, each --replications times with common "
-        "random numbers (replication r of every scenario meets the same graph and consumers), "
-        "and write one report: a KPI table by scenario with 95 % confidence intervals "
+        "Run two or more scenario files side by side, each --replications times, and write "
+        "one report: a KPI table by scenario with 95 % confidence intervals "
         "(printed too) and overlaid figures with confidence bands. --set and --days apply to "
         "every scenario. Without --out the folder is results/compare-<names>, with the --set "
         "and --days overrides in its name. Progress (runs, then consolidating the tables and "
