@@ -110,8 +110,10 @@ class ChannelModel(mesa.Model):
                 ]
             )
         stock_day_zero(self.supply, p, self.ledger, self.today)
+        self.sell_in_cost_of_goods = self.today.units_from_maker * p.product.unit_cost
+        """Goods at unit cost sold to the distributors on day 0 (in the opening profit)."""
         self.accounts = ProfitAndLoss(
-            self.ledger.flows_total["wholesale"] - self.today.units_from_maker * p.product.unit_cost
+            self.ledger.flows_total["wholesale"] - self.sell_in_cost_of_goods
         )
 
         self.stores = StoreBook()

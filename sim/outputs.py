@@ -429,7 +429,14 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
         *_channel_summary(scenario),
         Output("manufacturer.profit", "maker's profit", "money"),
         Output("manufacturer.cash", "maker's cash (end)", "money"),
-        Output("manufacturer.costs.goods_sold_at_cost", "goods sold at cost", "money"),
+        Output(
+            "manufacturer.costs.goods_sold_at_cost",
+            "goods sold at cost",
+            "money",
+            "unit cost × units the maker sold (less units bought back), the day-0 sell-in "
+            "included: revenue by channel − this − logistics − advertising − rebates − "
+            "buy-backs = the maker's profit",
+        ),
         Output("manufacturer.costs.production_paid", "production paid", "money"),
         Output("manufacturer.costs.logistics", "logistics", "money"),
         Output("manufacturer.costs.advertising", "advertising", "money"),

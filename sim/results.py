@@ -314,7 +314,9 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "profit": float(model.accounts.cumulative),
             "cash": float(model.ledger.balances[MAKER]),
             "costs": {
-                "goods_sold_at_cost": float(frame["cost_of_goods_sold"].sum()),
+                # the day-0 sell-in's goods too, as the B2B2C revenue includes its wholesale
+                "goods_sold_at_cost": float(frame["cost_of_goods_sold"].sum())
+                + float(model.sell_in_cost_of_goods),
                 "production_paid": flows["production"],
                 "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
                 "advertising": flows["advertising"],

@@ -11,7 +11,7 @@ Rules, for every visible axes that is not a colour bar:
   note such as "no B2B2C channel" is not data: leave the panel out);
 * both axes are labelled in words: an axis label, or text tick labels naming categories (a
   bar chart's scenarios); in small multiples a missing label is accepted where another panel in
-  the same row (y) or column (x) carries one;
+  the same row (y) or column (x) carries one (or names its categories);
 * no title, label, tick label or legend entry holds one of the project's own column, key or
   parameter names (``units_b2c2c``, ``rebate_rate``, ``channels.b2c.price``): names chosen by
   the user (a scenario's name) are fine;
@@ -139,7 +139,8 @@ def figure_problems(fig: Figure, name: str = "figure") -> list[str]:
                 and grid[o][1 if which == "x" else 0] == pos[1 if which == "x" else 0]
             ]
             labels = [o.get_xlabel() if which == "x" else o.get_ylabel() for o in neighbours]
-            if not any(text.strip() for text in labels):
+            named = [_categorical(_tick_texts(o, which)) for o in neighbours]
+            if not any(text.strip() for text in labels) and not any(named):
                 problems.append(f"{where}: no {which} label")
         texts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
         texts += _tick_texts(ax, "x") + _tick_texts(ax, "y")

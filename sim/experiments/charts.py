@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.statistics import confidence_band, mean_ci
-from sim.experiments.sweep_data import KEY_MEASUREMENTS, SweepData, kpi_name, slug
+from sim.experiments.sweep_data import KEY_MEASUREMENTS, SweepData, kpi_bounds, kpi_name, slug
 from sim.experiments.tables import fmt
 
 MAX_LINES = 8
@@ -75,6 +75,195 @@ def palette(n: int) -> list[Any]:
     return [cmap(i % cmap.N) for i in range(n)]
 
 
+# --------------------------------------------------------------------------- words and axes
+
+MAX_BANDS = 4
+"""Bands drawn in one panel; with more points a figure becomes small multiples."""
+
+
+def parameter_label(path: str) -> str:
+    """A scenario parameter's dotted path in words: ``channels.b2c2c.rebate_rate`` → "B2C2C
+    rebate rate", ``channels.b2b2c.tiers.*.lead_time_days`` → "B2B2C lead time (days)"."""
+    from sim.outputs import CHANNEL_NAMES
+
+    parts = [x for x in path.split(".") if x not in ("*", "<i>") and not x.isdigit()]
+    if not parts:
+        return path
+    leaf = parts[-1]
+    unit = ""
+    for suffix, text in (("_days", "days"), ("_per_day", "per day")):
+        if leaf.endswith(suffix) and leaf != suffix.strip("_"):
+            leaf, unit = leaf.removesuffix(suffix), text
+            break
+    words = leaf.replace("_", " ")
+    if unit == "days":
+        words += " (days)"
+    elif unit:
+        words += " " + unit
+    if len(parts) >= 2 and parts[0] == "channels" and parts[1] in CHANNEL_NAMES:
+        words = f"{CHANNEL_NAMES[parts[1]]} {words}" if leaf != parts[1] else words
+    return words
+
+
+def human(text: str) -> str:
+    """A point label with its parameter names in words (``rebate_rate=0.1`` → "rebate rate =
+    0.1")."""
+    import re
+
+    return re.sub(r"([A-Za-z0-9_.*]+)=", lambda m: parameter_label(m.group(1)) + " = ", str(text))
+
+
+def axis_label(key: str, currency: str = "CNY", scale: str = "") -> str:
+    """A KPI's or measurement's axis label with its unit (money in ``scale`` ``currency``)."""
+    from sim.outputs import find
+
+    output = find(key)
+    name = kpi_name(key)
+    if output is None or not output.unit:
+        return name
+    if output.unit == "money":
+        return f"{name} ({scale + ' ' if scale else ''}{currency})"
+    if output.unit in ("0/1",):
+        return name
+    return f"{name} ({output.unit})"
+
+
+def _tick_text(v: float) -> str:
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if float(v).is_integer():
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def format_axis(
+    ax: Any,
+    which: str,
+    key: str | None = None,
+    currency: str = "CNY",
+    label: str | None = None,
+    labelled: bool = True,
+) -> None:
+    """Label an axis in words and write its ticks out (thousands separators, no offset);
+    money in thousands or millions of ``currency`` by the axis' largest value."""
+    from matplotlib.ticker import FuncFormatter
+
+    from sim.outputs import find
+
+    output = find(key) if key else None
+    lo, hi = ax.get_ylim() if which == "y" else ax.get_xlim()
+    top = max(abs(lo), abs(hi))
+    factor, scale = 1.0, ""
+    if output is not None and output.unit == "money":
+        if top >= 2e6:
+            factor, scale = 1e6, "million"
+        elif top >= 2e3:
+            factor, scale = 1e3, "thousand"
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick_text(v / factor)))
+    text = label if label is not None else (axis_label(key, currency, scale) if key else "")
+    if label is not None and scale:
+        text = f"{label} ({scale} {currency})"
+    if text and labelled:
+        (ax.set_ylabel if which == "y" else ax.set_xlabel)(text)
+
+
+@dataclass
+class EventWindow:
+    """A dated event on a time axis: a window (``end`` > ``start``) or a day."""
+
+    start: float
+    end: float
+    text: str
+
+
+def event_windows(scenario: dict[str, Any], days: int | None = None) -> list[EventWindow]:
+    """The dated events of a resolved scenario as windows (closures, crackdowns) and days."""
+    from sim.outputs import CHANNEL_NAMES
+
+    last = float(days or scenario.get("days") or 365)
+    out: list[EventWindow] = []
+    closed: dict[str, float] = {}
+    for e in sorted(scenario.get("events") or [], key=lambda e: e.get("day", 0)):
+        action, day = e.get("action"), float(e.get("day", 0))
+        if action == "close_channel":
+            closed[e["channel"]] = day
+        elif action == "reopen_channel" and e.get("channel") in closed:
+            ch = e["channel"]
+            out.append(EventWindow(closed.pop(ch), day, f"{CHANNEL_NAMES[ch]} closed"))
+        elif action == "platform_crackdown":
+            length = e.get("duration_days")
+            out.append(EventWindow(day, min(last, day + length) if length else last, "crackdown"))
+        elif action == "open_to_public":
+            out.append(EventWindow(day, day, "stores open to all"))
+        elif action == "competitor_enters":
+            out.append(EventWindow(day, day, "competitor enters"))
+        elif action == "set":
+            out.append(EventWindow(day, day, "parameters set"))
+    out += [EventWindow(d, last, f"{CHANNEL_NAMES[ch]} closed") for ch, d in closed.items()]
+    return out
+
+
+def shade_events(
+    ax: Any, windows: list[EventWindow], color: Any = "grey", named: bool = True, row: int = 0
+) -> int:
+    """Shade event windows and mark event days (``gid="event"``), each named at the top of
+    the panel (one line each, from line ``row`` down); returns the next free line."""
+    seen: set[tuple[float, float, str]] = set()
+    for w in windows:
+        key = (w.start, w.end, w.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        if w.end > w.start:
+            ax.axvspan(w.start, w.end, color=color, alpha=0.1, lw=0, gid="event", zorder=0)
+        else:
+            ax.axvline(w.start, color=color, lw=0.8, ls=":", gid="reference", zorder=0)
+        if named:
+            ax.annotate(
+                w.text
+                + (f" (days {w.start:g}–{w.end:g})" if w.end > w.start else f" (day {w.start:g})"),
+                (w.start, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -3 - 8 * row),
+                textcoords="offset points",
+                fontsize=6.5,
+                color="dimgrey",
+                va="top",
+            )
+            row += 1
+    return row
+
+
+def point_events(data: SweepData) -> dict[int, list[EventWindow]]:
+    """Point id → the event windows of the scenario it ran."""
+    from sim.experiments.narrative import scenarios
+
+    days = data.experiment.get("days")
+    return {p: event_windows(s, days) for p, s in scenarios(data).items()}
+
+
+def shade_common_events(
+    ax: Any, data: SweepData, points: Sequence[int], named: bool = True
+) -> None:
+    """Shade the events of the drawn points, named with the point's label when only some of
+    the points have them."""
+    events = point_events(data)
+    drawn = [events.get(p, []) for p in points]
+    if not drawn:
+        return
+    common = [w for w in drawn[0] if all(w in other for other in drawn[1:])]
+    row = shade_events(ax, common, named=named)
+    labels = data.labels()
+    for p, windows in zip(points, drawn, strict=True):
+        own = [
+            EventWindow(w.start, w.end, f"{w.text} in {short(human(labels[p]), 24)}")
+            for w in windows
+            if w not in common
+        ]
+        row = shade_events(ax, own, named=named, row=row)
+
+
 def timeseries_figures(
     data: SweepData, out: Path, skip: Sequence[str] = ()
 ) -> tuple[list[Figure], list[str]]:
@@ -112,60 +301,145 @@ def timeseries_figures(
     shown, why = shown_points(data)
     labels = data.labels()
     colors = palette(len(shown))
+    from sim.experiments.narrative import currency
+
+    money = currency(data)
+    bounds_of = {name: kpi_bounds(name) for name in names}
     figures = []
     for name in names:
-        fig, ax = plt.subplots(figsize=(9, 4.5))
-        for color, point in zip(colors, shown, strict=True):
+        bands = {}
+        for point in shown:
             runs = ts[ts["point_id"] == point]
-            if not len(runs) or runs[name].isna().all():
-                continue
-            band = confidence_band(runs, name)
-            ax.plot(band["day"], band["mean"], color=color, label=short(labels[point]), lw=1.2)
-            ax.fill_between(band["day"], band["low"], band["high"], color=color, alpha=0.2, lw=0)
-        ax.set_xlabel("day")
-        ax.set_ylabel(name)
-        title = f"{name}: mean over replications with 95 % band"
-        ax.set_title(title + (f"\n({why})" if why else ""), fontsize=10)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7, loc="best")
+            if len(runs) and not runs[name].isna().all():
+                bands[point] = confidence_band(runs, name, bounds_of[name])
+        if not bands:
+            continue
+        drawn = list(bands)
+        if len(drawn) <= MAX_BANDS:
+            fig, ax = plt.subplots(figsize=(9, 4.5))
+            panels = [(ax, drawn)]
+            cols = 1
+        else:
+            cols = 2 if len(drawn) <= 4 else (3 if len(drawn) <= 9 else 4)
+            rows = math.ceil(len(drawn) / cols)
+            fig, grid = plt.subplots(
+                rows,
+                cols,
+                figsize=(3.6 * cols, 2.6 * rows + 0.8),
+                sharex=True,
+                sharey=True,
+                squeeze=False,
+            )
+            panels = [(ax, [p]) for ax, p in zip(grid.flat, drawn, strict=False)]
+            for ax in list(grid.flat)[len(drawn) :]:
+                ax.set_visible(False)
+        for ax, own in panels:
+            if len(panels) > 1:
+                for other in drawn:
+                    if other not in own:
+                        b = bands[other]
+                        ax.plot(b["day"], b["mean"], color="lightgrey", lw=0.7, zorder=1)
+            for point in own:
+                color = colors[shown.index(point)]
+                b = bands[point]
+                ax.plot(
+                    b["day"],
+                    b["mean"],
+                    color=color,
+                    label=short(human(labels[point]), 40),
+                    lw=1.3,
+                    zorder=3,
+                )
+                ax.fill_between(b["day"], b["low"], b["high"], color=color, alpha=0.2, lw=0)
+            shade_common_events(ax, data, own)
+            format_axis(ax, "y", name, money)
+            ax.set_xlabel("day")
+            if len(panels) > 1:
+                ax.set_title(short(human(labels[own[0]]), 45), fontsize=8)
+                ax.yaxis.label.set_fontsize(7)
+                k = drawn.index(own[0])
+                if k % cols:
+                    ax.set_ylabel("")
+                    ax.tick_params(labelleft=False)
+                if k + cols < len(drawn):
+                    ax.set_xlabel("")
+                    ax.tick_params(labelbottom=False)
+            elif ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=7, loc="best")
+        title = f"{kpi_name(name)}: mean over replications with 95 % band"
+        if len(panels) > 1:
+            fig.suptitle(title + (f"\n({why})" if why else ""), fontsize=10)
+        else:
+            panels[0][0].set_title(title + (f"\n({why})" if why else ""), fontsize=10)
         path = save_figure(fig, out / f"ts_{slug(name)}.png")
+        layout = " One panel per point (grey: the other points' means)." if len(panels) > 1 else ""
         figures.append(
             Figure(
                 path,
-                f"Time series: {name}",
+                f"Time series: {kpi_name(name)}",
                 "Each line is a point's mean over its replications on each recorded day; the "
                 "shaded band is the 95 % confidence interval of that mean (none with one "
                 "replication). Bands that do not overlap indicate a difference larger than "
-                "run-to-run noise." + (f" Shown: {why}." if why else ""),
+                "run-to-run noise. Grey areas and dotted lines mark dated events."
+                + layout
+                + (f" Shown: {why}." if why else ""),
             )
         )
     return figures, notes
 
 
 def outputs_by_point_figure(data: SweepData, out: Path) -> list[Figure]:
-    """Each output's mean and 95 % interval per point (small multiples)."""
+    """Each output's mean and 95 % interval per point (small multiples); for a design along
+    one numeric parameter, each output against the parameter's value as a line."""
+    from sim.experiments.findings import parameter_values
+    from sim.experiments.narrative import currency
+
     n_points = len(data.points)
     if not data.outputs or n_points > MAX_POINTS_BY_POINT:
         return []
+    money = currency(data)
+    varied = parameter_values(data)
+    if varied is not None:
+        return [_sweep_line_figure(data, out, varied[0], varied[1], money)]
     keys = data.outputs[:9]
     cols = min(3, len(keys))
     rows = math.ceil(len(keys) / cols)
     fig, axes = plt.subplots(
-        rows, cols, figsize=(4.2 * cols, 0.9 + 0.22 * n_points * rows + 1.2 * rows), squeeze=False
+        rows, cols, figsize=(4.4 * cols, 1.2 + 0.25 * n_points * rows + 1.3 * rows), squeeze=False
     )
-    labels = [short(label, 32) for label in data.points["label"]]
+    labels = [short(human(label), 32) for label in data.points["label"]]
     y = np.arange(n_points)
+    from sim.experiments.compare import switched_off
+
+    ids = [int(p) for p in data.points["point_id"]]
     for ax, key in zip(axes.flat, keys, strict=False):
         stats = list(data.point_stats(key).values())
-        means = np.array([s.mean for s in stats])
-        err = np.array([s.half_width if s.n > 1 else 0.0 for s in stats])
-        ax.errorbar(means, y, xerr=err, fmt="o", color="#1f77b4", ms=4, capsize=3)
-        ax.set_yticks(y, labels if ax in axes[:, 0] else [""] * n_points, fontsize=7)
-        ax.invert_yaxis()
+        off = np.array([switched_off(data, key, p) for p in ids])
+        means = np.array([np.nan if o else s.mean for s, o in zip(stats, off, strict=True)])
+        low = np.array([s.mean - s.ci_low if s.n > 1 else 0.0 for s in stats])
+        high = np.array([s.ci_high - s.mean if s.n > 1 else 0.0 for s in stats])
+        ax.errorbar(means, y, xerr=[low, high], fmt="o", color="#1f77b4", ms=4, capsize=3)
+        for k in np.flatnonzero(off):
+            ax.annotate(
+                "off",
+                (0.02, y[k]),
+                xycoords=("axes fraction", "data"),
+                fontsize=7,
+                color="grey",
+                va="center",
+            )
+        _keep_in_bounds(ax, "x", key)
+        ax.set_yticks(y, labels, fontsize=7)
+        ax.set_ylim(n_points - 0.5, -0.5)
         ax.set_title(short(kpi_name(key), 45), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4))
+        format_axis(ax, "x", key, money)
+        ax.xaxis.label.set_fontsize(8)
     for ax in list(axes.flat)[len(keys) :]:
         ax.set_visible(False)
+    for ax in axes[:, 1:].flat:
+        ax.tick_params(labelleft=False)
     fig.suptitle("Outputs by point: mean and 95 % confidence interval", fontsize=10)
     path = save_figure(fig, out / "outputs_by_point.png")
     return [
@@ -178,6 +452,70 @@ def outputs_by_point_figure(data: SweepData, out: Path) -> list[Figure]:
             + (" Only the first 9 outputs." if len(keys) > 9 else ""),
         )
     ]
+
+
+def _keep_in_bounds(ax: Any, which: str, key: str) -> None:
+    """Keep an axis inside the range a KPI can take (a small margin beyond a bound)."""
+    bounds = kpi_bounds(key)
+    if bounds is None:
+        return
+    lo, hi = ax.get_xlim() if which == "x" else ax.get_ylim()
+    b_lo, b_hi = bounds
+    if hi - lo <= 0 or (lo >= b_lo and hi <= b_hi):
+        return
+    top = min(hi, b_hi) if np.isfinite(b_hi) else hi
+    bottom = max(lo, b_lo)
+    if top <= bottom:
+        top = bottom + (1.0 if not np.isfinite(b_hi) else (b_hi - b_lo))
+    pad = 0.03 * (top - bottom)
+    (ax.set_xlim if which == "x" else ax.set_ylim)(bottom - pad, top + pad)
+
+
+def _sweep_line_figure(
+    data: SweepData, out: Path, name: str, values: np.ndarray, money: str
+) -> Figure:
+    """Each output against the one parameter a design varies: mean and 95 % band."""
+    keys = data.outputs[:9]
+    cols = min(3, len(keys))
+    rows = math.ceil(len(keys) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.3 * rows + 0.6), squeeze=False)
+    order = np.argsort(values, kind="stable")
+    x = values[order]
+    share = name.endswith(("rate", "share")) and x.max() <= 1
+    shown = x * 100 if share else x
+    xlabel = parameter_label(name) + (" (%)" if share else "")
+    for ax, key in zip(axes.flat, keys, strict=False):
+        stats = list(data.point_stats(key).values())
+        means = np.array([stats[i].mean for i in order])
+        lows = np.array([stats[i].ci_low for i in order])
+        highs = np.array([stats[i].ci_high for i in order])
+        ax.plot(shown, means, "o-", color="#1f77b4", ms=4, lw=1.4)
+        if np.isfinite(lows).any():
+            ax.fill_between(shown, lows, highs, color="#1f77b4", alpha=0.2, lw=0)
+        best = int(np.nanargmax(means)) if np.isfinite(means).any() else None
+        if key == data.main and best is not None:
+            ax.plot(shown[best], means[best], "*", color="#d62728", ms=11, zorder=4)
+        ax.set_title(short(kpi_name(key), 45), fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.set_xlabel(xlabel, fontsize=8)
+        _keep_in_bounds(ax, "y", key)
+        format_axis(ax, "y", key, money)
+        ax.yaxis.label.set_fontsize(8)
+    for ax in list(axes.flat)[len(keys) :]:
+        ax.set_visible(False)
+    fig.suptitle(
+        f"Outputs against {parameter_label(name)}: mean and 95 % band over replications",
+        fontsize=10,
+    )
+    path = save_figure(fig, out / "outputs_by_point.png")
+    return Figure(
+        path,
+        f"Outputs against {parameter_label(name)}",
+        f"One panel per output, against the value of `{name}`: the line joins the points' "
+        "means over their replications, the band is each mean's 95 % confidence interval; "
+        "the red star marks the best value of the main KPI. Where bands overlap, the "
+        "replications cannot tell the values apart.",
+    )
 
 
 def level_names(data: SweepData, path: str) -> tuple[list[Any], list[str]]:
@@ -198,9 +536,7 @@ def heatmap_figures(data: SweepData, out: Path) -> list[Figure]:
     n1, n2 = len(levels1), len(levels2)
     if n1 * n2 != len(data.points):
         return []
-    from sim.experiments.designs import short_names
-
-    short_name = short_names([p1, p2])
+    short_name = {p: parameter_label(p) for p in (p1, p2)}
     figures = []
     for key in data.outputs:
         stats = list(data.point_stats(key).values())
@@ -208,7 +544,7 @@ def heatmap_figures(data: SweepData, out: Path) -> list[Figure]:
         fig, ax = plt.subplots(figsize=(min(3 + 1.3 * n2, 14), min(1.8 + 0.7 * n1, 10)))
         finite = np.isfinite(grid)
         image = ax.imshow(np.where(finite, grid, np.nan), cmap="viridis", aspect="auto")
-        fig.colorbar(image, ax=ax, label=kpi_name(key))
+        fig.colorbar(image, ax=ax, label=axis_label(key))
         ax.set_xticks(
             range(n2), names2, rotation=30 if n2 > 5 else 0, ha="right" if n2 > 5 else "center"
         )
@@ -287,9 +623,7 @@ def interaction_figures(data: SweepData, out: Path) -> list[Figure]:
     if first is None or last is None:
         return []
     (x_of, x_names), (line_of, line_names) = first, last
-    from sim.experiments.designs import short_names
-
-    short_name = short_names(list(params))
+    short_name = {p: parameter_label(p) for p in params}
     figures = []
     colors = palette(len(line_names))
     for key in data.outputs:
@@ -315,7 +649,7 @@ def interaction_figures(data: SweepData, out: Path) -> list[Figure]:
                 ax.fill_between(xs, lows, highs, color=colors[j], alpha=0.15, lw=0)
         ax.set_xticks(range(len(x_names)), x_names)
         ax.set_xlabel(short_name[params[0]])
-        ax.set_ylabel(short(kpi_name(key), 40))
+        format_axis(ax, "y", key)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         others = ", ".join(short_name[p] for p in params[1:-1])
@@ -377,11 +711,13 @@ def scatter_figures(data: SweepData, out: Path) -> list[Figure]:
             )
             if names is not None:
                 ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
-            ax.set_xlabel(short(path, 45), fontsize=8)
+            ax.set_xlabel(short(parameter_label(path), 45), fontsize=8)
             ax.grid(alpha=0.3)
         for ax in list(axes.flat)[len(params) :]:
             ax.set_visible(False)
-        axes[0, 0].set_ylabel(short(kpi_name(key), 40), fontsize=8)
+        for k, ax in enumerate(list(axes.flat)[: len(params)]):
+            format_axis(ax, "y", key, labelled=k % cols == 0)
+            ax.yaxis.label.set_fontsize(8)
         fig.suptitle(f"{kpi_name(key)} against each parameter (point means)", fontsize=10)
         path = save_figure(fig, out / f"scatter_{slug(key)}.png")
         figures.append(

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.experiments.charts import Figure, palette, save_figure, short
+from sim.experiments.charts import (
+    MAX_BANDS,
+    Figure,
+    format_axis,
+    palette,
+    save_figure,
+    shade_common_events,
+    short,
+)
 from sim.experiments.statistics import Stats, confidence_band, mean_ci
 from sim.experiments.sweep_data import (
     KEY_MEASUREMENTS,
@@ -32,6 +40,7 @@ from sim.experiments.sweep_data import (
     SPAM_KPIS,
     SweepData,
     any_on,
+    kpi_bounds,
     kpi_name,
 )
 from sim.experiments.tables import cell, md_table
@@ -157,7 +166,7 @@ def comparison_kpis(data: SweepData) -> list[str]:
     return [k for k in [*keys, *extra] if k in summary.columns]
 
 
-def _switched_off(data: SweepData, key: str, point: int) -> bool:
+def switched_off(data: SweepData, key: str, point: int) -> bool:
     """Whether a KPI belongs to a channel or mechanism the scenario does not have."""
     done = data.done[data.done["point_id"] == point]
     m = re.match(r"channels\.(b2b2c|b2c|b2c2c)\.", key)
@@ -179,8 +188,8 @@ def comparison_table(data: SweepData) -> pd.DataFrame:
     for key in comparison_kpis(data):
         values = data.point_values(key)
         for point, label in labels.items():
-            s = mean_ci(values[point])
-            off = int(_switched_off(data, key, point))
+            s = mean_ci(values[point], bounds=kpi_bounds(key))
+            off = int(switched_off(data, key, point))
             rows.append([label, key, kpi_name(key), s.n, s.mean, s.sd, s.ci_low, s.ci_high, off])
     columns = ["scenario", "kpi", "name", "n", "mean", "sd", "ci_low", "ci_high", "off"]
     return pd.DataFrame(rows, columns=columns)
@@ -266,6 +275,7 @@ def _overlay(
     scale: str | None = None,
     window: int = 1,
     skip_off: str | None = None,
+    named: bool = True,
 ) -> bool:
     """Draw each scenario's mean and 95 % band of a measurement; whether anything was drawn."""
     ts = data.timeseries
@@ -276,7 +286,7 @@ def _overlay(
         runs = ts[ts["point_id"] == point]
         if not len(runs) or runs[column].isna().all():
             continue
-        if skip_off is not None and _switched_off(data, skip_off, point):
+        if skip_off is not None and switched_off(data, skip_off, point):
             continue
         runs = runs[["run_id", "day", column]].copy()
         if scale is not None:
@@ -284,11 +294,14 @@ def _overlay(
             runs[column] = runs[column] / runs["run_id"].map(sizes)
         if window > 1:
             runs = _smoothed(runs, column, window)
-        band = confidence_band(runs, column)
+        bounds = (0.0, 1.0) if scale is not None else kpi_bounds(column)
+        band = confidence_band(runs, column, bounds)
         ax.plot(band["day"], band["mean"], color=color, label=short(label, 30), lw=1.3)
-        ax.fill_between(band["day"], band["low"], band["high"], color=color, alpha=0.2, lw=0)
+        if len(data.points) <= MAX_BANDS:
+            ax.fill_between(band["day"], band["low"], band["high"], color=color, alpha=0.2, lw=0)
         drawn = True
     ax.set_xlabel("day")
+    shade_common_events(ax, data, list(data.labels()), named=named)
     return drawn
 
 
@@ -300,7 +313,7 @@ def _legend(ax: Any, data: SweepData, colors: list[Any]) -> None:
         Line2D([], [], color=c, lw=1.5, label=short(label, 30))
         for c, label in zip(colors, data.labels().values(), strict=True)
     ]
-    ax.legend(handles=handles, fontsize=7, loc="best")
+    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
 
 
 def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[str]]:
@@ -318,7 +331,16 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     every = (data.experiment.get("record") or {}).get("every", 1)
     window = SMOOTHING_DAYS if every == 1 else 1
     smooth = f" ({window}-day mean)" if window > 1 else ""
-    band = "one colour per scenario, the shaded band its 95 % confidence interval"
+    band = (
+        "one colour per scenario, the shaded band its 95 % confidence interval"
+        if len(data.points) <= MAX_BANDS
+        else f"one colour per scenario (bands left out with more than {MAX_BANDS} scenarios: "
+        "see the differences table)"
+    )
+    band += "; grey areas and dotted lines mark dated events"
+    from sim.experiments.narrative import currency
+
+    money = currency(data)
     figures = []
     drawn: list[str] = []
 
@@ -328,12 +350,19 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         fig, axes = plt.subplots(
             1, len(channels), figsize=(4.6 * len(channels), 4.2), squeeze=False
         )
-        for ax, ch in zip(axes[0], channels, strict=True):
+        for k, (ax, ch) in enumerate(zip(axes[0], channels, strict=True)):
             _overlay(
-                ax, data, f"units_{ch}", colors, window=window, skip_off=f"channels.{ch}.units"
+                ax,
+                data,
+                f"units_{ch}",
+                colors,
+                window=window,
+                skip_off=f"channels.{ch}.units",
+                named=k == 0,
             )
             ax.set_title(f"{CHANNEL_NAMES[ch]}: units per day{smooth}", fontsize=10)
             ax.set_ylim(bottom=0)
+            format_axis(ax, "y", label="units sold a day")
         _legend(axes[0, 0], data, colors)
         drawn += [f"units_{ch}" for ch in CHANNELS]
         figures.append(
@@ -349,7 +378,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "manufacturer_profit_cumulative", colors)
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_ylabel("maker's cumulative profit")
+        format_axis(ax, "y", "manufacturer_profit_cumulative", money)
         ax.set_title("Manufacturer's cumulative profit", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("manufacturer_profit_cumulative")
@@ -370,10 +399,10 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
             "adopters": "adopters (bought at least once)",
             "identified_customers": "identified customers",
         }
-        for ax, m in zip(axes[0], shares, strict=True):
-            _overlay(ax, data, m, colors, scale="consumers")
+        for k, (ax, m) in enumerate(zip(axes[0], shares, strict=True)):
+            _overlay(ax, data, m, colors, scale="consumers", named=k == 0)
             ax.set_ylim(0, 1)
-            ax.set_ylabel("share of consumers")
+            format_axis(ax, "y", label="share of consumers")
             ax.set_title(titles[m], fontsize=10)
         _legend(axes[0, 0], data, colors)
         drawn += shares
@@ -389,8 +418,8 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     if "active_stores" in ts.columns and any_on(data.done, "channels.b2c2c.enabled"):
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "active_stores", colors, skip_off="channels.b2c2c.units")
-        ax.set_ylabel("active micro-stores")
         ax.set_ylim(bottom=0)
+        format_axis(ax, "y", label="active micro-stores (stores)")
         ax.set_title("Active micro-stores", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("active_stores")
@@ -405,14 +434,15 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     spam = [m for m in ("mean_trust_in_owners", "muted_share") if m in ts.columns]
     if spam and any_on(data.done, "mechanisms.spam"):
         fig, axes = plt.subplots(1, len(spam), figsize=(4.6 * len(spam), 4.2), squeeze=False)
-        for ax, m in zip(axes[0], spam, strict=True):
-            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_in_owners_end")
+        for k, (ax, m) in enumerate(zip(axes[0], spam, strict=True)):
+            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_in_owners_end", named=k == 0)
             titles = {
                 "mean_trust_in_owners": "friends' trust in store owners",
                 "muted_share": "muted share of owners' friendships",
             }
             ax.set_title(titles[m], fontsize=10)
             ax.set_ylim(bottom=0)
+            format_axis(ax, "y", label="share")
         _legend(axes[0, 0], data, colors)
         drawn += spam
         figures.append(
@@ -427,7 +457,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     if "participants" in ts.columns and any_on(data.done, "mechanisms.pyramid"):
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "participants", colors, skip_off="pyramid.share_at_loss")
-        ax.set_ylabel("active pyramid agents")
+        format_axis(ax, "y", label="active pyramid agents (agents)")
         ax.set_title("Stock-pressure pyramid: active agents", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("participants")

@@ -123,6 +123,7 @@ class Plan:
         run's measurements.
         """
         data = self.experiment.model_dump(mode="json", by_alias=True)
+        data["common_random_numbers"] = self.experiment.common_seeds
         design = self.experiment.design
         if isinstance(design, GridDesign):
             data["design"]["parameters"] = {
@@ -173,7 +174,7 @@ class Plan:
             "run_id": run_id(point.id, replication),
             "point_id": point.id,
             "replication": replication,
-            "seed": run_seed(exp.seed, point.id, replication),
+            "seed": run_seed(exp.seed, 0 if exp.common_seeds else point.id, replication),
             "label": point.label,
             "params": dict(point.params),
             "values": dict(point.values),

@@ -50,8 +50,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
+import pandas as pd
 
-from sim.experiments import compare, findings
+from sim.experiments import compare, findings, narrative
 from sim.experiments.charts import (
     Figure,
     heatmap_figures,
@@ -62,6 +63,7 @@ from sim.experiments.charts import (
     short,
     timeseries_figures,
 )
+from sim.experiments.html import report_html
 from sim.experiments.sensitivity import morris, sobol, tornado
 from sim.experiments.sweep_data import SweepData, kpi_name, load_results, point_statistics
 from sim.experiments.tables import cell, md_table
@@ -99,6 +101,8 @@ def write_report(folder: Path) -> Path:
     try:
         text = _build(data, staging)
         (staging / "report.md").write_text(text, encoding="utf-8")
+        page = report_html(text, staging, narrative.title(data))
+        (staging / "report.html").write_text(page, encoding="utf-8")
         target = folder / REPORT_DIR
         old = folder / f".{REPORT_DIR}.old-{os.getpid()}"
         if target.exists():
@@ -124,6 +128,14 @@ def _build(data: SweepData, out: Path) -> str:
     comparison = ""
     drawn: list[str] = []
     design = data.design
+    profit = narrative.profit_table(data) if len(data.done) and len(data.points) <= 6 else None
+    profit_figures: list[Figure] = []
+    if profit is not None and len(profit):
+        profit.to_csv(out / "profit_decomposition.csv", index=False, lineterminator="\n")
+        tables.append(
+            ("profit_decomposition.csv", "per scenario: the maker's revenue and costs, means")
+        )
+        profit_figures = narrative.profit_figure(data, profit, figures_dir)
     if design == "scenarios" and len(data.done):
         table = compare.comparison_table(data)
         table.to_csv(out / "comparison.csv", index=False, lineterminator="\n")
@@ -162,7 +174,7 @@ def _build(data: SweepData, out: Path) -> str:
     figs, more = timeseries_figures(data, figures_dir, skip=drawn)
     sections.append(("Time series", figs))
     notes += more
-    return _markdown(data, out, sections, tables, notes, comparison)
+    return _markdown(data, out, sections, tables, notes, comparison, profit, profit_figures)
 
 
 def _markdown(
@@ -172,13 +184,29 @@ def _markdown(
     tables: list[tuple[str, str]],
     notes: list[str],
     comparison: str,
+    profit: pd.DataFrame | None = None,
+    profit_figures: list[Figure] | None = None,
 ) -> str:
     exp, meta = data.experiment, data.metadata
     name = exp.get("name", data.folder.name)
-    lines = [f"# Experiment report: {name}", ""]
+    lines = [f"# {narrative.title(data)}", ""]
     if exp.get("description"):
         lines += [str(exp["description"]), ""]
-    lines += ["## What was run", "", md_table(["", ""], _run_facts(data)), ""]
+    reps = int(exp.get("replications", 1))
+    lines += [
+        f"Experiment `{name}`: {len(data.points):,} "
+        f"{'scenarios' if data.design == 'scenarios' else 'points'} × {reps} replication"
+        f"{'s' if reps != 1 else ''}, {len(data.done):,} runs finished"
+        + (f", finished {meta['finished']}" if meta.get("finished") else "")
+        + '. Technical details are under "What was run" at the end.',
+        "",
+    ]
+    if reps < narrative.MIN_REPLICATIONS:
+        lines += [
+            f"**Warning: {reps} replication{'s' if reps != 1 else ''} per point.** Fewer than "
+            f"{narrative.MIN_REPLICATIONS} give unreliable intervals or none; see the caveats.",
+            "",
+        ]
     failed = data.summary[data.summary["status"] != "done"]
     if meta.get("status") == "interrupted" or len(data.summary) < int(meta.get("runs", 0)):
         lines += [
@@ -199,10 +227,22 @@ def _markdown(
             + ", ".join(f"`{k}`" for k in data.missing_outputs),
             "",
         ]
+    if data.design == "scenarios":
+        lines += narrative.headline(data)
+    else:
+        lines += findings.answer(data)
+    lines += narrative.simulated(data)
     if comparison:
         lines += [comparison, ""]
-    lines += findings.answer(data)
-    lines += _results_by_point(data)
+        lines += narrative.differences_table(data)
+    else:
+        lines += _results_by_point(data)
+    lines += narrative.per_thousand(data)
+    if profit is not None:
+        lines += narrative.profit_markdown(data, profit)
+        for figure in profit_figures or []:
+            rel = figure.path.relative_to(out).as_posix()
+            lines += [f"![{figure.title}]({rel})", "", f"How to read: {figure.note}", ""]
     for title, figures in sections:
         if not figures:
             continue
@@ -217,16 +257,21 @@ def _markdown(
                 lines += [f"How to read: {figure.note}", ""]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    lines += narrative.caveats(data)
+    lines += ["## What was run", "", md_table(["", ""], _run_facts(data)), ""]
     lines += ["## Files", ""]
     lines += [f"- `{f}`: {what}" for f, what in tables]
     lines += [
+        "- `report.html`: this report as one file with its figures, to open offline or send on",
         "- `../summary.csv`: one row per run (parameters and every summary KPI); "
         "`../timeseries.csv`: the kept measurements of every run by day; `../points.csv`: the "
         "design's points.",
         "",
         "Statistics are over the finished replications of each point: the mean, the sample "
         "standard deviation and the 95 % Student t confidence interval of the mean "
-        "(mean ± t(0.975, n−1)·sd/√n). A missing value (e.g. the collapse day of a pyramid that "
+        "(mean ± t(0.975, n−1)·sd/√n), cut to the range the KPI can take (shares in [0, 1], "
+        "counts and days ≥ 0; cutting keeps the coverage, since the true mean lies in that "
+        "range). A missing value (e.g. the collapse day of a pyramid that "
         "did not collapse) is left out, and `n` says how many runs remain."
         + (
             " Sensitivity indices are computed on the point means (replications averaged "
@@ -270,12 +315,18 @@ def _run_facts(data: SweepData) -> list[list[str]]:
         )
     if exp.get("stop"):
         facts.append(["early stop", f"`{json.dumps(exp['stop'])}`"])
+    crn = bool(exp.get("common_random_numbers", False))
     facts.append(
         [
             "seeds",
             f"root seed {meta.get('root_seed', exp.get('seed'))}; each run's seed from "
-            "`SeedSequence(root, spawn_key=(point, replication))` (column `seed` of "
-            "`summary.csv`)",
+            + (
+                "`SeedSequence(root, spawn_key=(0, replication))`: common random numbers, "
+                "replication r of every point ran with the same seed"
+                if crn
+                else "`SeedSequence(root, spawn_key=(point, replication))`"
+            )
+            + " (column `seed` of `summary.csv`)",
         ]
     )
     outputs = data.outputs

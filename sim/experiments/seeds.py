@@ -6,6 +6,12 @@ One root seed per experiment. Run (point p, replication r) gets the seed sequenc
 the parent's ``spawn_key``), so a run's seed depends only on the root seed and its own (p, r) —
 not on the number of points or replications, the order of the runs or who runs them.
 
+With common random numbers (the experiment's ``common_random_numbers``, on by default for a
+comparison of scenarios) every point uses the seeds of point 0: run (p, r) gets
+``SeedSequence(root, spawn_key=(0, r))``, so replication r of every scenario starts from the same
+seed, builds the same graph and draws the same consumers, and differences between scenarios
+are measured on paired runs.
+
 The scenario of a run needs one non-negative integer (``scenario.seed``): two 32-bit words of
 the sequence's state, combined into 63 bits. The design's samplers are seeded with the root
 itself (``numpy.random.default_rng(root)`` for scipy.stats.qmc, ``root mod 2**32`` for SALib),

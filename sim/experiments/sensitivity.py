@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.experiments.charts import Figure, save_figure, short
+from sim.experiments.charts import Figure, format_axis, parameter_label, save_figure, short
+from sim.experiments.narrative import currency
 from sim.experiments.statistics import CONFIDENCE
 from sim.experiments.sweep_data import SweepData, kpi_name, slug
 from sim.experiments.tables import fmt
@@ -76,14 +77,14 @@ def tornado(data: SweepData, out: Path) -> tuple[list[Figure], pd.DataFrame]:
                         stats_.mean, k, xerr=stats_.half_width, color="black", capsize=3, lw=0.8
                     )
         names = [
-            f"{short(p, 38)}\n({format_value(lo)} / {format_value(hi)})"
+            f"{short(parameter_label(p), 38)}\n({format_value(lo)} / {format_value(hi)})"
             for p, lo, hi, _, _ in entries
         ]
         ax.set_yticks(y, names, fontsize=8)
         ax.invert_yaxis()
         ax.axvline(base.mean, color="black", lw=1)
-        ax.set_xlabel(f"{kpi_name(key)} (baseline {fmt(base.mean)})")
-        ax.set_title(f"One at a time: {kpi_name(key)}", fontsize=10)
+        format_axis(ax, "x", key, currency(data))
+        ax.set_title(f"One at a time: {kpi_name(key)} (baseline {fmt(base.mean)})", fontsize=10)
         ax.legend(fontsize=8, loc="lower right")
         path = save_figure(fig, out / f"tornado_{slug(key)}.png")
         figures.append(
@@ -170,7 +171,7 @@ def sobol(data: SweepData, out: Path) -> tuple[list[Figure], pd.DataFrame, pd.Da
         x = np.arange(len(names))
         ax.bar(x - 0.2, si["S1"], 0.4, yerr=si["S1_conf"], capsize=3, label="first order S1")
         ax.bar(x + 0.2, si["ST"], 0.4, yerr=si["ST_conf"], capsize=3, label="total ST")
-        ax.set_xticks(x, [short(n.split(".")[-1], 22) for n in names], rotation=20, ha="right")
+        ax.set_xticks(x, [short(parameter_label(n), 22) for n in names], rotation=20, ha="right")
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_ylabel("share of the output's variance")
         ax.set_title(f"Sobol' indices: {kpi_name(key)}", fontsize=10)
@@ -257,7 +258,7 @@ def morris(data: SweepData, out: Path) -> tuple[list[Figure], pd.DataFrame, list
             )
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
         order = np.argsort(-np.asarray(si["mu_star"]))
-        short_names = [short(n.split(".")[-1], 22) for n in names]
+        short_names = [short(parameter_label(n), 22) for n in names]
         ax1.barh(
             np.arange(len(names)),
             np.asarray(si["mu_star"])[order],

@@ -356,6 +356,13 @@ class Experiment(Strict):
         1, description="Runs per point, each with its own seed."
     )
     seed: Annotated[int, Field(ge=0)] = Field(0, description="Root seed of the experiment.")
+    common_random_numbers: bool | None = Field(
+        None,
+        description="Replication r of every point runs with the same seed (common random "
+        "numbers: the points meet the same market, graph and draws as far as their rules "
+        "allow, so their differences are measured on paired runs). Default: on for the "
+        "scenarios design (a comparison), off for the others (each run its own seed).",
+    )
     days: Annotated[int, Field(ge=1, le=36_500)] | None = Field(
         None, description="Days to simulate (default: the base scenario's days)."
     )
@@ -372,6 +379,13 @@ class Experiment(Strict):
         "and pyramid measures when present.",
     )
     design: Design | None = Field(None, description="The points to run (default: the base).")
+
+    @property
+    def common_seeds(self) -> bool:
+        """Whether the points share replication seeds (the default depends on the design)."""
+        if self.common_random_numbers is not None:
+            return self.common_random_numbers
+        return isinstance(self.design, ScenariosDesign)
 
     @field_validator("outputs")
     @classmethod

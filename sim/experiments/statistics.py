@@ -1,5 +1,13 @@
 """Statistics across replications: the mean and Student t interval of a KPI, per point or per
-day.
+day, kept inside the range the KPI can take; differences between points, paired or not.
+
+Bounded KPIs (a share in [0, 1], a count or a day ≥ 0) get the Student t interval intersected
+with their range: ``[max(lo, mean − h), min(hi, mean + h)]``. The true mean lies in the range,
+so cutting the interval to it never drops the true value: the coverage stays at least the
+nominal 95 % [Mandelkern2002]. A percentile bootstrap would also respect the range, but
+with the three to ten replications of a typical sweep it covers far less than 95 % (with three
+runs it cannot reach beyond the largest and smallest value); the t interval does not depend on
+a resample.
 """
 
 from __future__ import annotations
@@ -33,16 +41,24 @@ class Stats:
         return (self.ci_high - self.ci_low) / 2
 
 
-def mean_ci(values: Sequence[float] | np.ndarray, level: float = CONFIDENCE) -> Stats:
+Bounds = tuple[float, float] | None
+"""The range a KPI can take, ``(low, high)`` (``±inf`` for no limit), or None."""
+
+
+def mean_ci(
+    values: Sequence[float] | np.ndarray, level: float = CONFIDENCE, bounds: Bounds = None
+) -> Stats:
     """Mean, sample standard deviation and Student t confidence interval of finite values.
 
     Args:
         values: One value per replication; NaN and infinite values are left out.
         level: Confidence level of the interval.
+        bounds: The range the quantity can take; the interval is cut to it.
 
     Returns:
         ``n`` values used; ``mean``; ``sd`` (ddof 1; NaN for n < 2); ``ci_low``, ``ci_high`` =
-        ``mean ∓ t((1 + level) / 2, n − 1) · sd / √n`` (NaN for n < 2).
+        ``mean ∓ t((1 + level) / 2, n − 1) · sd / √n`` (NaN for n < 2), intersected with
+        ``bounds``.
     """
     from scipy import stats
 
@@ -56,7 +72,29 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = CONFIDENCE) -> 
         return Stats(1, mean, math.nan, math.nan, math.nan)
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf((1 + level) / 2, n - 1)) * sd / math.sqrt(n)
-    return Stats(n, mean, sd, mean - half, mean + half)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Stats(n, mean, sd, low, high)
+
+
+def paired_difference_ci(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = CONFIDENCE
+) -> Stats:
+    """Difference of two means from paired runs (common random numbers), ``mean(a − b)``.
+
+    ``a[i]`` and ``b[i]`` are the same replication (the same seed) of two points; pairs where
+    either value is missing are left out. The interval is the Student t interval of the mean of
+    the paired differences ``d_i = a_i − b_i``: ``d̄ ∓ t((1 + level)/2, n − 1) · s_d / √n``. When
+    the two runs of a pair move together, ``s_d`` is smaller than the spread of either, and the
+    interval narrower than Welch's (:func:`difference_ci`) on the same runs.
+    """
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    if len(x) != len(y):
+        raise ValueError("paired samples need the same length")
+    keep = np.isfinite(x) & np.isfinite(y)
+    return mean_ci(x[keep] - y[keep], level)
 
 
 def difference_ci(
@@ -91,8 +129,9 @@ def difference_ci(
     return Stats(n, d, se, d - half, d + half)
 
 
-def confidence_band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per day: n, mean and the t interval of a column over the frame's runs."""
+def confidence_band(frame: pd.DataFrame, column: str, bounds: Bounds = None) -> pd.DataFrame:
+    """Per day: n, mean and the t interval of a column over the frame's runs (cut to
+    ``bounds``)."""
     from scipy import stats
 
     grouped = frame.groupby("day")[column]
@@ -101,4 +140,7 @@ def confidence_band(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"].clip(lower=1)), np.nan)
     out["low"] = out["mean"] - half
     out["high"] = out["mean"] + half
+    if bounds is not None:
+        out["low"] = out["low"].clip(lower=bounds[0])
+        out["high"] = out["high"].clip(upper=bounds[1])
     return out.reset_index()

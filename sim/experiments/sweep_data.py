@@ -57,6 +57,32 @@ def kpi_name(key: str) -> str:
     return outputs.label(key)
 
 
+BOUNDED_UNITS = {
+    "share": (0.0, 1.0),
+    "0/1": (0.0, 1.0),
+}
+"""Units whose values lie in [0, 1]; every other unit except money and plain numbers is ≥ 0."""
+UNBOUNDED_UNITS = {"money", ""}
+
+
+def kpi_bounds(key: str) -> tuple[float, float] | None:
+    """The range a KPI or measurement can take, from its declared unit (None: no limit).
+
+    Shares lie in [0, 1]; counts, days, ratios and rates (units, consumers, stores, days, …)
+    are ≥ 0; money can be negative (a loss).
+    """
+    output = outputs.find(key)
+    if key.startswith("bullwhip_variance_ratio."):
+        return (0.0, float("inf"))
+    if output is None:
+        return None
+    if output.unit in BOUNDED_UNITS:
+        return BOUNDED_UNITS[output.unit]
+    if output.unit in UNBOUNDED_UNITS:
+        return None
+    return (0.0, float("inf"))
+
+
 def slug(text: str) -> str:
     """A file-name-safe version of a KPI or parameter name."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "x"
@@ -109,9 +135,28 @@ class SweepData:
         groups = {int(p): g[key].to_numpy(dtype=float) for p, g in done.groupby("point_id")}
         return {int(p): groups.get(int(p), np.zeros(0)) for p in self.points["point_id"]}
 
+    def replication_values(self, key: str) -> dict[int, pd.Series]:
+        """Point id → the KPI's values over the point's finished runs, indexed by replication
+        (for paired comparisons)."""
+        done = self.done
+        empty = pd.Series(dtype=float)
+        if key not in done.columns:
+            return {int(p): empty for p in self.points["point_id"]}
+        groups = {
+            int(p): g.set_index("replication")[key].astype(float).sort_index()
+            for p, g in done.groupby("point_id")
+        }
+        return {int(p): groups.get(int(p), empty) for p in self.points["point_id"]}
+
+    @property
+    def paired(self) -> bool:
+        """Whether the points share replication seeds (common random numbers)."""
+        return bool(self.experiment.get("common_random_numbers", False))
+
     def point_stats(self, key: str) -> dict[int, Stats]:
-        """Point id → statistics of a summary KPI."""
-        return {p: mean_ci(v) for p, v in self.point_values(key).items()}
+        """Point id → statistics of a summary KPI (intervals kept in the KPI's range)."""
+        bounds = kpi_bounds(key)
+        return {p: mean_ci(v, bounds=bounds) for p, v in self.point_values(key).items()}
 
     def point_means(self, key: str) -> np.ndarray:
         """The KPI's mean per point, in point order (NaN for a point without a value)."""
@@ -212,7 +257,8 @@ def point_statistics(data: SweepData) -> pd.DataFrame:
             for point in labels:
                 group = by_point.get(point)
                 values = group[name].to_numpy(dtype=float) if group is not None else []
-                rows.append([point, labels[point], "last_value", name, *stats_row(mean_ci(values))])
+                stats = mean_ci(values, bounds=kpi_bounds(name))
+                rows.append([point, labels[point], "last_value", name, *stats_row(stats)])
     columns = ["point_id", "label", "source", "kpi", "n", "mean", "sd", "ci_low", "ci_high"]
     return pd.DataFrame(rows, columns=columns)
 
