@@ -221,7 +221,7 @@ def comparison_markdown(data: SweepData, table: pd.DataFrame) -> str:
     if reps > 1:
         how = (
             f"Mean over {reps} replications per scenario and, in brackets, its 95 % confidence "
-            "interval (Student t)."
+            "interval (Student t, cut to the range the KPI can take)."
         )
     else:
         how = "One replication per scenario: single runs' values, no confidence intervals."
