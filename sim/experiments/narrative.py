@@ -258,15 +258,21 @@ def differences_table(data: SweepData) -> list[str]:
     others = ids[1:]
     if len(others) > 8:
         return []
+    from sim.experiments.compare import switched_off
+
     how = set()
     rows = []
     for key in data.outputs:
         row = [kpi_name(key)]
         for p in others:
+            if switched_off(data, key, p) or switched_off(data, key, first):
+                row.append("off")
+                continue
             d, method = difference(data, key, p, first)
             how.add(method)
             row.append(_diff_cell(d))
-        rows.append(row)
+        if any(c != "off" for c in row[1:]):
+            rows.append(row)
     if "paired" in how:
         method = (
             "Scenarios share replication seeds (common random numbers): replication r of every "
@@ -283,7 +289,8 @@ def differences_table(data: SweepData) -> list[str]:
     return [
         f"## Differences from {labels[first]}",
         "",
-        method + " `*`: the interval excludes zero (beyond run-to-run noise).",
+        method + " `*`: the interval excludes zero (beyond run-to-run noise). \"off\": one of "
+        "the two scenarios does not have that channel or mechanism.",
         "",
         md_table(["KPI", *(labels[p] for p in others)], rows),
         "",
