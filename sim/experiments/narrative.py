@@ -693,6 +693,7 @@ def profit_figure(data: SweepData, table: pd.DataFrame, out: Path) -> list[Any]:
         1, len(labels), figsize=(2.2 + 2.6 * len(labels), 4.8), sharey=True, squeeze=False
     )
     colors = {1: "#2ca02c", -1: "#d62728", 0: "#1f77b4"}
+    low, high = 0.0, 0.0
     for ax, label in zip(axes[0], labels, strict=True):
         rows = table[table["scenario"] == label].set_index("item")
         level = 0.0
@@ -704,12 +705,13 @@ def profit_figure(data: SweepData, table: pd.DataFrame, out: Path) -> list[Any]:
                 continue
             if sign == 0:
                 ax.bar(k, value, color=colors[0], width=0.7)
+                low, high = min(low, value), max(high, value)
                 continue
             step = sign * value
             ax.bar(k, step, bottom=level, color=colors[1 if step >= 0 else -1], width=0.7)
             level += step
+            low, high = min(low, level, value), max(high, level, value)
         ax.axhline(0, color="grey", lw=0.8, gid="reference")
-        ax.margins(y=0.08)
         ax.set_xticks(
             range(len(items)),
             [SHORT_ITEMS.get(i, short(i, 16)) for i in items],
@@ -718,6 +720,8 @@ def profit_figure(data: SweepData, table: pd.DataFrame, out: Path) -> list[Any]:
         )
         ax.set_title(short(human(label), 30), fontsize=9)
         ax.grid(axis="y", alpha=0.3)
+    pad = 0.06 * (high - low or 1.0)
+    axes[0, 0].set_ylim(low - pad if low < 0 else 0.0, high + pad)
     for k, ax in enumerate(axes[0]):
         format_axis(ax, "y", "manufacturer.profit", unit, label="amount", labelled=k == 0)
     fig.suptitle("Where the maker's profit comes from (mean over replications)", fontsize=10)
