@@ -237,7 +237,7 @@ def shade_events(
 
 def point_events(data: SweepData) -> dict[int, list[EventWindow]]:
     """Point id → the event windows of the scenario it ran."""
-    from sim.experiments.narrative import scenarios
+    from sim.experiments.sweep_data import scenarios
 
     days = data.experiment.get("days")
     return {p: event_windows(s, days) for p, s in scenarios(data).items()}
@@ -301,7 +301,7 @@ def timeseries_figures(
     shown, why = shown_points(data)
     labels = data.labels()
     colors = palette(len(shown))
-    from sim.experiments.narrative import currency
+    from sim.experiments.sweep_data import currency
 
     money = currency(data)
     bounds_of = {name: kpi_bounds(name) for name in names}
@@ -392,7 +392,7 @@ def outputs_by_point_figure(data: SweepData, out: Path) -> list[Figure]:
     """Each output's mean and 95 % interval per point (small multiples); for a design along
     one numeric parameter, each output against the parameter's value as a line."""
     from sim.experiments.findings import parameter_values
-    from sim.experiments.narrative import currency
+    from sim.experiments.sweep_data import currency
 
     n_points = len(data.points)
     if not data.outputs or n_points > MAX_POINTS_BY_POINT:
@@ -409,7 +409,7 @@ def outputs_by_point_figure(data: SweepData, out: Path) -> list[Figure]:
     )
     labels = [short(human(label), 32) for label in data.points["label"]]
     y = np.arange(n_points)
-    from sim.experiments.compare import switched_off
+    from sim.experiments.sweep_data import switched_off
 
     ids = [int(p) for p in data.points["point_id"]]
     for ax, key in zip(axes.flat, keys, strict=False):

@@ -42,6 +42,7 @@ from sim.experiments.sweep_data import (
     any_on,
     kpi_bounds,
     kpi_name,
+    switched_off,
 )
 from sim.experiments.tables import cell, md_table
 from sim.outputs import CHANNEL_NAMES
@@ -164,20 +165,6 @@ def comparison_kpis(data: SweepData) -> list[str]:
         keys += PYRAMID_KPIS
     extra = [k for k in data.outputs if k not in keys]
     return [k for k in [*keys, *extra] if k in summary.columns]
-
-
-def switched_off(data: SweepData, key: str, point: int) -> bool:
-    """Whether a KPI belongs to a channel or mechanism the scenario does not have."""
-    done = data.done[data.done["point_id"] == point]
-    m = re.match(r"channels\.(b2b2c|b2c|b2c2c)\.", key)
-    switch = f"channels.{m.group(1)}.enabled" if m else None
-    if key.startswith("spam."):
-        switch = "mechanisms.spam"
-    elif key.startswith("pyramid."):
-        switch = "mechanisms.pyramid"
-    elif key.startswith("micro_stores."):
-        switch = "channels.b2c2c.enabled"
-    return switch is not None and switch in done.columns and not any_on(done, switch)
 
 
 def comparison_table(data: SweepData) -> pd.DataFrame:
@@ -338,7 +325,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         "see the differences table)"
     )
     band += "; grey areas and dotted lines mark dated events"
-    from sim.experiments.narrative import currency
+    from sim.experiments.sweep_data import currency
 
     money = currency(data)
     figures = []

@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.experiments.statistics import Stats, difference_ci, paired_difference_ci
-from sim.experiments.sweep_data import SweepData, kpi_name
+from sim.experiments.sweep_data import SweepData, currency, kpi_name, scenarios, switched_off
 from sim.experiments.tables import cell, fmt, md_table
 from sim.outputs import CHANNEL_LABELS, find
 from sim.scenario import CHANNELS
@@ -65,27 +64,6 @@ SHORT_ITEMS = {
 
 
 # --------------------------------------------------------------------------- scenarios
-
-
-def scenarios(data: SweepData) -> dict[int, dict[str, Any]]:
-    """Point id → the resolved base scenario it ran (plain data; empty when not written)."""
-    folder = data.folder
-    out: dict[int, dict[str, Any]] = {}
-    single = folder / "base_scenario.yaml"
-    for point in data.points["point_id"]:
-        path = folder / "base_scenarios" / f"p{int(point):04d}.yaml"
-        path = path if path.is_file() else single
-        try:
-            out[int(point)] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            out[int(point)] = {}
-    return out
-
-
-def currency(data: SweepData) -> str:
-    """The money unit of the report (the first scenario's ``currency``)."""
-    first = next(iter(scenarios(data).values()), {})
-    return str(first.get("currency") or "CNY")
 
 
 def title(data: SweepData) -> str:
@@ -258,8 +236,6 @@ def differences_table(data: SweepData) -> list[str]:
     others = ids[1:]
     if len(others) > 8:
         return []
-    from sim.experiments.compare import switched_off
-
     how = set()
     rows = []
     for key in data.outputs:
@@ -289,7 +265,7 @@ def differences_table(data: SweepData) -> list[str]:
     return [
         f"## Differences from {labels[first]}",
         "",
-        method + " `*`: the interval excludes zero (beyond run-to-run noise). \"off\": one of "
+        method + ' `*`: the interval excludes zero (beyond run-to-run noise). "off": one of '
         "the two scenarios does not have that channel or mechanism.",
         "",
         md_table(["KPI", *(labels[p] for p in others)], rows),

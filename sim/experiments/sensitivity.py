@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.charts import Figure, format_axis, parameter_label, save_figure, short
-from sim.experiments.narrative import currency
 from sim.experiments.statistics import CONFIDENCE
-from sim.experiments.sweep_data import SweepData, kpi_name, slug
+from sim.experiments.sweep_data import SweepData, currency, kpi_name, slug
 from sim.experiments.tables import fmt
 
 

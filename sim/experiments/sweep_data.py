@@ -265,3 +265,41 @@ def point_statistics(data: SweepData) -> pd.DataFrame:
 
 def stats_row(s: Stats) -> list[Any]:
     return [s.n, s.mean, s.sd, s.ci_low, s.ci_high]
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def switched_off(data: SweepData, key: str, point: int) -> bool:
+    """Whether a KPI belongs to a channel or mechanism the scenario does not have."""
+    done = data.done[data.done["point_id"] == point]
+    m = re.match(r"channels\.(b2b2c|b2c|b2c2c)\.", key)
+    switch = f"channels.{m.group(1)}.enabled" if m else None
+    if key.startswith("spam."):
+        switch = "mechanisms.spam"
+    elif key.startswith("pyramid."):
+        switch = "mechanisms.pyramid"
+    elif key.startswith("micro_stores."):
+        switch = "channels.b2c2c.enabled"
+    return switch is not None and switch in done.columns and not any_on(done, switch)
+
+
+def scenarios(data: SweepData) -> dict[int, dict[str, Any]]:
+    """Point id → the resolved base scenario it ran (plain data; empty when not written)."""
+    folder = data.folder
+    out: dict[int, dict[str, Any]] = {}
+    single = folder / "base_scenario.yaml"
+    for point in data.points["point_id"]:
+        path = folder / "base_scenarios" / f"p{int(point):04d}.yaml"
+        path = path if path.is_file() else single
+        try:
+            out[int(point)] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            out[int(point)] = {}
+    return out
+
+
+def currency(data: SweepData) -> str:
+    """The money unit of the report (the first scenario's ``currency``)."""
+    first = next(iter(scenarios(data).values()), {})
+    return str(first.get("currency") or "CNY")
