@@ -639,7 +639,7 @@ def _report(args: argparse.Namespace) -> int:
             path = write_report(folder)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
-    print(f"report: {path}")
+    print(f"report: {path.with_name('report.html')} (also as Markdown: {path.name})")
     return EXIT_OK
 
 
@@ -727,7 +727,7 @@ def _run_plan(
             file=sys.stderr,
         )
     print(f"results: {out}")
-    print(f"report: {out / 'report' / 'report.md'}")
+    print(f"report: {out / 'report' / 'report.html'} (also as Markdown: report.md)")
     return EXIT_RUNS_FAILED if result.failed else EXIT_OK
 
 

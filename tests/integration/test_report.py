@@ -226,7 +226,7 @@ def test_report_command_rewrites_a_report(folders: dict[str, Path], capsys) -> N
     assert main(["report", str(folder)]) == 0
     assert (folder / "report" / "report.md").is_file()
     assert (folder / "report" / "tornado.csv").read_bytes() == before
-    assert f"report: {folder / 'report' / 'report.md'}" in capsys.readouterr().out
+    assert f"report: {folder / 'report' / 'report.html'}" in capsys.readouterr().out
 
 
 def test_report_of_a_folder_that_is_not_a_sweep_exits_2(tmp_path: Path, capsys) -> None:
