@@ -108,9 +108,12 @@ HELP: dict[str, tuple[str, str, list[str]]] = {
     ),
     "compare": (
         "run scenarios side by side with replications and compare their KPIs",
-        "Run two or more scenario files side by side, each --replications times, and write "
-        "one report: a KPI table by scenario with 95 % confidence intervals "
-        "(printed too) and overlaid figures with confidence bands. --set and --days apply to "
+        "Run two or more scenario files side by side, each --replications times with common "
+        "random numbers (replication r of every scenario has the same seed), and write one "
+        "report, report/report.html (self-contained) and report.md: the headline, what was "
+        "simulated, a KPI table by scenario with 95 % confidence intervals (printed too), "
+        "paired differences from the first scenario, the maker's profit decomposed, overlaid "
+        "figures with confidence bands, and the caveats. --set and --days apply to "
         "every scenario. Without --out the folder is results/compare-<names>, with the --set "
         "and --days overrides in its name. Progress (runs, then consolidating the tables and "
         "writing the report) is shown on stderr when it is a terminal.",
@@ -305,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=5,
         metavar="R",
-        help="runs per scenario, each with its own seed (default: 5)",
+        help="runs per scenario; replication r of every scenario shares one seed (default: 5)",
     )
     compare.add_argument("--days", type=_positive_int, metavar="N", help="days to simulate")
     overrides_arg(
@@ -513,13 +516,14 @@ def _list() -> int:
 
 
 def _params(pattern: str) -> int:
-    from sim.docs import parameter_rows
+    from sim.docs import parameter_range, parameter_rows, parameter_unit
 
     rows = parameter_rows(pattern)
     if not rows:
         raise UsageError(f"chansim params: no parameter path contains {pattern!r}")
     for path, default, live, description in rows:
-        print(f"{path}  [{default}; {live}]  {description}")
+        facts = [default, parameter_range(path), parameter_unit(path), live]
+        print(f"{path}  [{'; '.join(f for f in facts if f)}]  {description}")
     return EXIT_OK
 
 

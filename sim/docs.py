@@ -187,9 +187,90 @@ if __name__ == "__main__":
     sys.exit(0)
 
 
+def _bounds(metadata: list[Any]) -> tuple[str | None, str | None]:
+    low = high = None
+    for m in metadata:
+        for attr, side in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            value = getattr(m, attr, None)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                text = f"{side} {value}"
+            elif isinstance(value, int):
+                text = f"{side} {value:,}"
+            else:
+                text = f"{side} {value:g}"
+            if side in ("≥", ">"):
+                low = text
+            else:
+                high = text
+        inner = getattr(m, "metadata", None)
+        if inner:
+            lo, hi = _bounds(list(inner))
+            low, high = low or lo, high or hi
+    return low, high
+
+
+def _field(path: str) -> Any:
+    """The pydantic field of a dotted scenario path (list items as ``<i>``), or None."""
+    model: Any = Scenario
+    field = None
+    for part in path.split("."):
+        if part == "<i>" or part.isdigit():
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        field = fields[part]
+        model = None
+        candidates = [field.annotation, *get_args(field.annotation)]
+        for c in list(candidates):
+            candidates += list(get_args(c))
+        for c in candidates:
+            if isinstance(c, type) and issubclass(c, BaseModel):
+                model = c
+                break
+    return field
+
+
+def parameter_range(path: str) -> str:
+    """The values a parameter accepts, from its declared bounds (``0 ≤ x ≤ 1``), or ""."""
+    field = _field(path)
+    if field is None:
+        return ""
+    metadata = list(field.metadata)
+    for arg in get_args(field.annotation):
+        metadata += list(getattr(arg, "__metadata__", ()))
+        metadata += [m for a in get_args(arg) for m in getattr(a, "metadata", [])]
+        metadata += list(getattr(arg, "metadata", []))
+    low, high = _bounds(metadata)
+    optional = type(None) in get_args(field.annotation)
+    text = " and ".join(x for x in (low, high) if x)
+    if low and high:
+        text = f"{low.split()[1]} {low.split()[0].replace('≥', '≤').replace('>', '<')} x " + high
+    return text + (" or null" if optional and text else ("null allowed" if optional else ""))
+
+
+def parameter_unit(path: str) -> str:
+    """A parameter's unit, from its name (money in the scenario's currency)."""
+    leaf = [p for p in path.split(".") if p != "<i>" and not p.isdigit()][-1]
+    if leaf.endswith("_per_day") or leaf.endswith("_per_year"):
+        return "per " + leaf.rsplit("_", 1)[-1]
+    if leaf.endswith(("_days", "_day")) or leaf in ("days", "day"):
+        return "days"
+    if any(w in leaf for w in ("price", "cost", "fee", "cpm", "value")):
+        return "money"
+    if leaf.endswith(("_rate", "_share", "_probability", "rates")) or leaf in ("markup",):
+        return "share"
+    if leaf in ("consumers",) or leaf.endswith(("_count", "count")):
+        return "count"
+    return ""
+
+
 def parameter_rows(pattern: str = "") -> list[tuple[str, str, str, str]]:
     """Every scenario parameter whose path contains ``pattern``: (path, default, live or
-    fixed, description); a list's items are shown once, as ``<i>``. For ``chansim params``."""
+    fixed, description); a list's items are shown once, as ``<i>``. For ``chansim params``
+    (which adds :func:`parameter_range` and :func:`parameter_unit`)."""
     from sim.scenario import Scenario, check_live_path
 
     rows = []

@@ -724,11 +724,12 @@ def test_version_list_and_params(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "three_channels.yaml" in out and "rebate_level.yaml" in out
     assert "Micro-store rebate from 0 % to the 30 % cap" in out
-    assert main(["params", "rebate_rate"]) == 0
+    assert main(["params", "b2c2c.rebate_rate"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("channels.b2c2c.rebate_rate  [0.05; live]")
+    assert lines[0].startswith("channels.b2c2c.rebate_rate  [0.05; 0 ≤ x ≤ 1; share; live]")
     assert main(["params", "market.consumers"]) == 0
-    assert "[10000; fixed]" in capsys.readouterr().out  # the schema default
+    # the schema default, its range and unit
+    assert "[10000; 2 ≤ x ≤ 50,000,000; count; fixed]" in capsys.readouterr().out
     assert main(["params", "no-such-thing"]) == 2
     assert (
         capsys.readouterr().err.strip()

@@ -177,3 +177,17 @@ def test_every_name_the_odd_gives_exists() -> None:
         if not ok:
             unknown.append(token)
     assert unknown == [], f"names in docs/ODD.md not found in the code: {unknown}"
+
+
+def test_parameter_ranges_and_units_come_from_the_declarations() -> None:
+    """``chansim params`` shows each parameter's accepted range and unit."""
+    from sim.docs import parameter_range, parameter_unit
+
+    assert parameter_range("channels.b2c2c.rebate_rate") == "0 ≤ x ≤ 1"
+    assert parameter_unit("channels.b2c2c.rebate_rate") == "share"
+    assert parameter_range("days") == "1 ≤ x ≤ 36,500"
+    assert parameter_unit("days") == "days"
+    assert parameter_range("channels.b2c2c.rollout.public_from_day") == "≥ 0 or null"
+    assert parameter_range("channels.b2b2c.tiers.<i>.lead_time_days") == "1 ≤ x ≤ 365"
+    assert parameter_unit("channels.b2c.price") == "money"
+    assert parameter_range("no.such.path") == ""
