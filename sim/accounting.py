@@ -22,6 +22,9 @@ ADVERTISING = "advertising_platforms"
 PARTICIPANTS = "pyramid_agents"
 LIQUIDATORS = "liquidators"
 
+DISTRIBUTOR_REBATES = "distributor_rebates"
+"""Ledger flow of the rebates the maker pays to distributor tiers paid by rebate (FD)."""
+
 
 def distributor_account(tier: str) -> str:
     return f"distributors_{tier}"
@@ -72,6 +75,7 @@ class DayAccounts:
     cost_advertising: float
     cost_rebates: float
     cost_buybacks: float
+    cost_distributor_rebates: float
     profit: float
     profit_cumulative: float
 
@@ -81,8 +85,9 @@ class ProfitAndLoss:
 
     Profit of a day = maker revenues (B2B2C wholesale, B2C sales, B2C2C sales or sales to a
     pyramid's top level plus its entry fees) − cost of goods sold (``unit_cost`` × units that
-    left the maker's stock, less units bought back) − logistics − advertising − rebates −
-    buy-backs. The running sum starts from the day-0 sell-in to the distributors.
+    left the maker's stock, less units bought back) − logistics − advertising − rebates to
+    store owners − rebates to distributor tiers paid by rebate − buy-backs. The running sum
+    starts from the day-0 sell-in to the distributors (its margin, less the rebates on it).
     """
 
     def __init__(self, opening_profit: float) -> None:
@@ -104,6 +109,7 @@ class ProfitAndLoss:
         }
         cogs = (units_from_maker - units_returned) * unit_cost
         logistics = flows["logistics_b2c"] + flows["logistics_b2c2c"]
+        distributor_rebates = flows.get(DISTRIBUTOR_REBATES, 0.0)
         profit = (
             revenue["b2b2c"]
             + revenue["b2c"]
@@ -112,6 +118,7 @@ class ProfitAndLoss:
             - logistics
             - flows["advertising"]
             - flows["rebates"]
+            - distributor_rebates
             - flows["buyback"]
         )
         self.cumulative += profit
@@ -122,6 +129,7 @@ class ProfitAndLoss:
             cost_advertising=flows["advertising"],
             cost_rebates=flows["rebates"],
             cost_buybacks=flows["buyback"],
+            cost_distributor_rebates=distributor_rebates,
             profit=profit,
             profit_cumulative=self.cumulative,
         )

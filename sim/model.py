@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 
 from sim import graph as graphs
-from sim.accounting import Ledger, ProfitAndLoss
+from sim.accounting import DISTRIBUTOR_REBATES, Ledger, ProfitAndLoss
 from sim.advertising import buy_advertising
 from sim.agents import Distributor, Manufacturer, MicroStore
 from sim.audience import AudienceGraph
@@ -36,7 +36,7 @@ from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
 from sim.measures import daily_measures
 from sim.microstores import MicroStoreChannel
-from sim.outputs import measurement_names
+from sim.outputs import DISTRIBUTOR_REBATE_COST, has_rebate_tiers, measurement_names
 from sim.posting import PostingStage
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
@@ -113,7 +113,9 @@ class ChannelModel(mesa.Model):
         self.sell_in_cost_of_goods = self.today.units_from_maker * p.product.unit_cost
         """Goods at unit cost sold to the distributors on day 0 (in the opening profit)."""
         self.accounts = ProfitAndLoss(
-            self.ledger.flows_total["wholesale"] - self.sell_in_cost_of_goods
+            self.ledger.flows_total["wholesale"]
+            - self.sell_in_cost_of_goods
+            - self.ledger.flows_total.get(DISTRIBUTOR_REBATES, 0.0)
         )
 
         self.stores = StoreBook()
@@ -168,6 +170,8 @@ class ChannelModel(mesa.Model):
         )
 
         self.measures: dict[str, float] = {}
+        self.rebate_tiers = has_rebate_tiers(scenario)
+        """Whether a B2B2C tier is paid by rebate (its daily cost is then measured)."""
         names = measurement_names(scenario)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.measures[k]) for name in names}
@@ -210,6 +214,8 @@ class ChannelModel(mesa.Model):
             self.supply,
             self.market,
         )
+        if self.rebate_tiers:
+            self.measures[DISTRIBUTOR_REBATE_COST] = day_accounts.cost_distributor_rebates
         self.datacollector.collect(self)
 
     def _add_store_agents(self) -> None:

@@ -182,11 +182,33 @@ PYRAMID_MEASUREMENTS: tuple[Output, ...] = (
 """Measurements of a stock-pressure pyramid, before those by level."""
 
 
+DISTRIBUTOR_REBATE_COST = "cost_distributor_rebates"
+"""The daily measurement of the rebates the maker pays to tiers paid by rebate (recorded only
+when a tier is one, after ``cost_rebates``)."""
+
+DISTRIBUTOR_REBATE_MEASUREMENT = Output(
+    DISTRIBUTOR_REBATE_COST,
+    "rebates to distributors",
+    "money/day",
+    "paid by the maker to distributor tiers paid by rebate (FD), on the units they sold on",
+)
+
+
 def measurements(
-    tier_names: list[str], policy_names: list[str], level_names: list[str] | None = None
+    tier_names: list[str],
+    policy_names: list[str],
+    level_names: list[str] | None = None,
+    distributor_rebates: bool = False,
 ) -> list[Output]:
-    """The measurements of a run, in the column order of ``timeseries.csv`` (after ``day``)."""
+    """The measurements of a run, in the column order of ``timeseries.csv`` (after ``day``).
+
+    ``distributor_rebates``: whether some B2B2C tier is paid by rebate (adds
+    ``cost_distributor_rebates`` after ``cost_rebates``).
+    """
     out = list(CORE_MEASUREMENTS)
+    if distributor_rebates:
+        at = [o.name for o in out].index("cost_rebates") + 1
+        out.insert(at, DISTRIBUTOR_REBATE_MEASUREMENT)
     for t in tier_names:
         out += [
             Output(f"orders_{t}", f"orders placed by {t}", "units/day"),
@@ -249,6 +271,12 @@ def tier_names(scenario: Scenario) -> list[str]:
     return [t.name for t in b2b2c.tiers] if b2b2c.enabled else []
 
 
+def has_rebate_tiers(scenario: Scenario) -> bool:
+    """Whether a run has a B2B2C tier paid by rebate (FD direct control)."""
+    b2b2c = scenario.channels.b2b2c
+    return b2b2c.enabled and any(t.compensation == "rebate" for t in b2b2c.tiers)
+
+
 def has_pyramid(scenario: Scenario) -> bool:
     """Whether the B2C2C channel of a run is a stock-pressure pyramid."""
     b2c2c = scenario.channels.b2c2c
@@ -264,7 +292,12 @@ def measurements_of(scenario: Scenario) -> list[Output]:
     """The measurements a run of ``scenario`` records."""
     b2c2c = scenario.channels.b2c2c
     levels = [x.name for x in b2c2c.stock_pressure.levels] if has_pyramid(scenario) else None
-    return measurements(tier_names(scenario), [p.name for p in b2c2c.posting.policies], levels)
+    return measurements(
+        tier_names(scenario),
+        [p.name for p in b2c2c.posting.policies],
+        levels,
+        distributor_rebates=has_rebate_tiers(scenario),
+    )
 
 
 def measurement_names(scenario: Scenario) -> list[str]:
@@ -301,6 +334,18 @@ def _channel_summary(scenario: Scenario) -> list[Output]:
             out += [
                 Output(pre + "units_sold_to_distributors", "units sold to distributors", "units"),
                 Output(pre + "distributor_margin", "distributors' margin", "money"),
+            ]
+            if has_rebate_tiers(scenario):
+                out.append(
+                    Output(
+                        pre + "rebate_cost",
+                        "rebates to distributors",
+                        "money",
+                        "paid by the maker to the tiers paid by rebate (FD), the day-0 sell-in "
+                        "included; subtracted from the maker's B2B2C margin",
+                    )
+                )
+            out += [
                 margin,
                 Output(
                     pre + "shelf_price",
@@ -435,12 +480,23 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
             "money",
             "unit cost × units the maker sold (less units bought back), the day-0 sell-in "
             "included: revenue by channel − this − logistics − advertising − rebates − "
-            "buy-backs = the maker's profit",
+            "rebates to distributors (with a rebate tier) − buy-backs = the maker's profit",
         ),
         Output("manufacturer.costs.production_paid", "production paid", "money"),
         Output("manufacturer.costs.logistics", "logistics", "money"),
         Output("manufacturer.costs.advertising", "advertising", "money"),
         Output("manufacturer.costs.rebates", "rebates", "money"),
+    ]
+    if has_rebate_tiers(scenario):
+        out.append(
+            Output(
+                "manufacturer.costs.distributor_rebates",
+                "rebates to distributors",
+                "money",
+                "paid to the B2B2C tiers paid by rebate (FD); not in the rebates to store owners",
+            )
+        )
+    out += [
         Output("manufacturer.distributor_margins", "distributors' margins", "money"),
         Output("manufacturer.identified_customers", "identified customers", "consumers"),
         Output("manufacturer.inventory_end", "maker's finished goods (end)", "units"),

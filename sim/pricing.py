@@ -20,6 +20,10 @@ best price is p* = (A + c)/2 at every level ([Spengler1950]; ``monopoly_price``)
 
 A price never falls below the purchase price (markup ≥ 0); it has no upper bound other than the
 demand (a learning tier moves at most ``max_step`` a review).
+
+A tier paid by rebate (``compensation: rebate``, FD direct control) is a fixed tier at markup 0:
+it sells at par, p = c, and the maker pays its margin
+(:func:`sim.supply_chain.distributor_rebates`).
 """
 
 from __future__ import annotations

@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.accounting import MAKER
+from sim.accounting import DISTRIBUTOR_REBATES, MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.longtail import gini, long_tail, top_share
+from sim.outputs import has_rebate_tiers
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
@@ -229,6 +230,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
     units_total = int(frame["units_total"].sum())
     channels: dict[str, dict[str, Any]] = {}
     unit_cost = p.product.unit_cost
+    rebate_tiers = has_rebate_tiers(p)
     for ch in CHANNELS:
         units = int(frame[f"units_{ch}"].sum())
         maker_revenue = float(frame[f"maker_revenue_{ch}"].sum())
@@ -245,7 +247,11 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             entry["maker_revenue"] = flows["wholesale"]
             entry["units_sold_to_distributors"] = maker_units
             entry["distributor_margin"] = float(frame["distributor_margin"].sum())
+            if rebate_tiers:
+                entry["rebate_cost"] = flows[DISTRIBUTOR_REBATES]
             entry["maker_margin"] = flows["wholesale"] - unit_cost * maker_units
+            if rebate_tiers:
+                entry["maker_margin"] -= flows[DISTRIBUTOR_REBATES]
             if model.supply.tiers:
                 buy, sell = model.supply.prices(p.channels.b2b2c)
             else:
@@ -321,6 +327,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
                 "logistics": flows["logistics_b2c"] + flows["logistics_b2c2c"],
                 "advertising": flows["advertising"],
                 "rebates": flows["rebates"],
+                **({"distributor_rebates": flows[DISTRIBUTOR_REBATES]} if rebate_tiers else {}),
             },
             "distributor_margins": float(frame["distributor_margin"].sum()),
             "identified_customers": int(last["identified_customers"]),

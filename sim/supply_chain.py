@@ -14,6 +14,10 @@ the Mesa ``Distributor`` agents are handles onto one row. The rules, in the orde
   orders satisfy ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand: the bullwhip effect.
 * **Ship**: a supplier ships what its customers are owed, rationing proportionally (largest
   remainder) when short; the rest stays owed (backorders between tiers).
+* **Pay**: a customer pays its supplier's selling price on shipment. A tier paid by rebate
+  (``compensation: rebate``, FD direct control, [ZTE2014]) sells at par, the price it bought
+  at, and the maker pays each of its nodes ``R = r · c · s`` a day: rebate rate *r*, purchase
+  price *c*, units *s* it sold on that day (``distributor_rebates``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import graph as graphs
-from sim.accounting import CONSUMERS, MAKER, SUPPLIERS, Ledger, distributor_account
+from sim.accounting import (
+    CONSUMERS,
+    DISTRIBUTOR_REBATES,
+    MAKER,
+    SUPPLIERS,
+    Ledger,
+    distributor_account,
+)
 from sim.pricing import TierPricer, chain_prices
 from sim.scenario import B2B2C, Manufacturer, Scenario, Tier
 
@@ -117,6 +128,28 @@ def allocate(requests: np.ndarray, supplier: np.ndarray, available: np.ndarray) 
         extra = (rank < left[sorted_sup]) & (requests[order] > shipped[order])
         shipped[order[extra]] += 1
     return shipped
+
+
+def tier_rebate_rates(tiers: list[Tier]) -> np.ndarray:
+    """The rebate rate ``r_k`` of each tier: its ``rebate_rate`` if it is paid by rebate, else
+    0 (a markup tier earns its margin from its customers, not from the maker)."""
+    return np.array(
+        [t.rebate_rate if t.compensation == "rebate" else 0.0 for t in tiers], dtype=np.float64
+    )
+
+
+def distributor_rebates(sold: np.ndarray, purchase_price: float, rate: float) -> np.ndarray:
+    """The maker's rebate to each node of a rebate tier: ``R_i = r · c · s_i``.
+
+    Args:
+        sold: Units each node sold on (shipped to the tier below, or sold to consumers).
+        purchase_price: *c*, the price the tier buys at (and, at par, sells at).
+        rate: *r*, the tier's ``rebate_rate``.
+
+    Returns:
+        The rebate owed to each node (money, ≥ 0).
+    """
+    return rate * purchase_price * np.asarray(sold, dtype=np.float64)
 
 
 @dataclass
@@ -378,6 +411,17 @@ class SupplyChain:
                 f"trade_{names[k]}",
             )
 
+    def pay_rebates(
+        self, k: int, sold: np.ndarray, unit_price: float, rate: float, ledger: Ledger
+    ) -> float:
+        """The maker pays tier ``k``'s nodes their rebate on ``sold`` units bought at
+        ``unit_price`` (:func:`distributor_rebates`); returns the total paid."""
+        amount = distributor_rebates(sold, unit_price, rate)
+        self.cash[k] += amount
+        total = float(amount.sum())
+        ledger.transfer(MAKER, distributor_account(self.names[k]), total, DISTRIBUTOR_REBATES)
+        return total
+
     def book_retail_sales(self, regions: np.ndarray, price: float, ledger: Ledger) -> None:
         """Consumers of ``regions`` (one per unit sold) pay their retailer the shelf price."""
         retail = len(self.tiers) - 1
@@ -453,7 +497,8 @@ def stock_day_zero(
     Each tier gets ``initial_stock_days`` × its launch forecast, the maker its own; the maker
     pays ``unit_cost`` for all of it. The stock travels down the chain as any shipment does:
     every tier buys from its supplier, at the supplier's price, the units it keeps and those it
-    passes on to the tiers below it (so the maker is paid wholesale for every unit placed).
+    passes on to the tiers below it (so the maker is paid wholesale for every unit placed), and
+    a tier paid by rebate is paid its rebate on the units it passes on.
     """
     tiers = scenario.channels.b2b2c.tiers if supply.tiers else []
     placed = supply.initial_stock(tiers, scenario.manufacturer)
@@ -470,6 +515,10 @@ def stock_day_zero(
             ).astype(np.int64)
         for k, units in enumerate(through):
             supply.pay_supplier(k, units, buy[k], ledger, today)
+        rates = tier_rebate_rates(tiers)
+        for k, rate in enumerate(rates):
+            if rate > 0:
+                supply.pay_rebates(k, through[k] - placed[k], buy[k], rate, ledger)
 
 
 class SupplyStage:
@@ -487,7 +536,9 @@ class SupplyStage:
         self.ledger.transfer(MAKER, SUPPLIERS, produced * unit_cost, "production")
 
     def review(self, day: int, today: DayCounters) -> None:
-        """Stage 6: every tier and the maker review, order and ship; shipments are paid for."""
+        """Stage 6: every tier and the maker review, order and ship; shipments are paid for,
+        and the maker pays rebate tiers their rebate on what they sold on today (a tier's
+        margin: units sold × (selling − purchase price), plus its rebate)."""
         p = self.market.params
         supply = self.supply
         shipped, _ = supply.review(day, p.channels.b2b2c.tiers, p.manufacturer)
@@ -496,9 +547,14 @@ class SupplyStage:
         buy, sell = supply.prices(p.channels.b2b2c)
         for k, units in enumerate(shipped):
             supply.pay_supplier(k, units, buy[k], self.ledger, today)
+        rates = tier_rebate_rates(p.channels.b2b2c.tiers)
         margin = 0.0
         for k, point in enumerate(supply.tiers):
             tier_margin = float(point.sold_today.sum()) * (sell[k] - buy[k])
+            if rates[k] > 0:
+                tier_margin += supply.pay_rebates(
+                    k, point.sold_today, buy[k], rates[k], self.ledger
+                )
             supply.margin_total[k] += tier_margin
             margin += tier_margin
         today.distributor_margin = margin

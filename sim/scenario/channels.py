@@ -58,6 +58,18 @@ class Tier(Strict):
         "maximises the tier's own margin given the demand it faces (channels.b2b2c.pricing; "
         "[Spengler1950]).",
     )
+    compensation: Literal["markup", "rebate"] = Field(
+        "markup",
+        description="How the tier is paid: markup, by selling above its purchase price; rebate "
+        "(FD direct control, [ZTE2014]), by selling at par (markup 0, fixed pricing) and being "
+        "paid rebate_rate of the value of the units it sells on by the maker.",
+    )
+    rebate_rate: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.0,
+        description="A rebate tier's pay: the maker's rebate as a share of the purchase value "
+        "of each unit it sells on (at par, also of its selling price); 0 for a markup tier. "
+        "Fixed for the run.",
+    )
     lead_time_days: Annotated[int, Field(ge=1, le=365)] = Field(
         2, description="Days from placing an order with the supplier to receiving it."
     )
@@ -76,6 +88,26 @@ class Tier(Strict):
         description="Downstream outlets served by one distributor of this tier (ignored for "
         "the last tier, the retailers, whose number follows consumers_per_retailer).",
     )
+
+    @model_validator(mode="after")
+    def _rebate_tier_sells_at_par(self) -> Tier:
+        if self.compensation == "rebate":
+            if self.markup != 0.0:
+                raise ValueError(
+                    f"tier {self.name!r} is paid a rebate and sells at par: its markup must be 0 "
+                    f"(got {self.markup})"
+                )
+            if self.pricing != "fixed":
+                raise ValueError(
+                    f"tier {self.name!r} is paid a rebate and sells at par: its pricing must be "
+                    "fixed, not monopoly"
+                )
+        elif self.rebate_rate != 0.0:
+            raise ValueError(
+                f"tier {self.name!r} has a rebate_rate but is paid by markup: set compensation "
+                "to rebate (and markup to 0), or rebate_rate to 0"
+            )
+        return self
 
 
 def _default_tiers() -> list[Tier]:
