@@ -1,9 +1,12 @@
 """The dashboard's pictures, drawn from a session with matplotlib (no Solara, no pyplot state).
 
 Each chart is a function ``draw_<key>(ax, session)`` over the session's daily series; the page
-asks for a lesson's four charts in one figure (:func:`charts_figure`) and for the network view
-(:func:`network_figure`). Days with an event in force are marked on every chart: a grey line at
-each event, a shaded band while a channel is closed.
+asks for a lesson's charts in one figure (:func:`charts_figure`, leaving out the charts of a
+channel or mechanism the scenario does not have) and for the network view
+(:func:`network_figure`). The scenario's events are marked on every chart with a day axis as the
+results folder's figures mark them (:func:`sim.figures.draw_events`): a shaded window while a
+channel is closed, a crackdown lasts or a changed parameter is set back, a thin line at a
+one-day event, each labelled. Money is in the scenario's currency.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from sim.dashboard.session import (
     ADOPTER,
@@ -24,6 +26,17 @@ from sim.dashboard.session import (
     UNAWARE,
     DashboardSession,
 )
+from sim.figures import (
+    Marker,
+    draw_events,
+    event_markers,
+    legend,
+    money_scale,
+    place_legends,
+    plain_ticks,
+    renderer_of,
+)
+from sim.outputs import has_pyramid, has_spam, tier_names
 
 CHANNEL_LABELS = {
     "b2b2c": "distributors (B2B2C)",
@@ -55,18 +68,16 @@ def _days(session: DashboardSession) -> np.ndarray:
     return np.arange(1, len(session.series("units_total")) + 1)
 
 
-def mark_events(ax: Axes, session: DashboardSession) -> None:
-    """Grey lines at events; shaded bands while a channel was closed."""
-    log = session.model.market.event_log
-    closed: dict[str, int] = {}
-    for day, text in log:
-        ax.axvline(day, color="0.6", lw=0.8, ls=":")
-        if text.startswith("close "):
-            closed[text.split()[1]] = day
-        elif text.startswith("reopen ") and text.split()[1] in closed:
-            ax.axvspan(closed.pop(text.split()[1]), day, color="0.85", alpha=0.5, lw=0)
-    for start in closed.values():
-        ax.axvspan(start, max(start + 1, session.day), color="0.85", alpha=0.5, lw=0)
+def session_markers(session: DashboardSession) -> list[Marker]:
+    """The events of the session so far (the scenario's and the changes made on the page)."""
+    events = [e.model_dump(mode="json") for e in session.model.market.params.events]
+    return event_markers(events, session.start.model_dump(mode="json"), session.day)
+
+
+def mark_events(ax: Axes, session: DashboardSession, extra: tuple[Marker, ...] = ()) -> None:
+    """Shaded windows and thin lines at the session's events so far, labelled (after the data
+    and the axis limits are set)."""
+    draw_events(ax, [*session_markers(session), *extra], fontsize=7)
 
 
 def draw_units(ax: Axes, session: DashboardSession) -> None:
@@ -77,17 +88,18 @@ def draw_units(ax: Axes, session: DashboardSession) -> None:
         if len(y) and session.model.params.channels.model_dump()[ch]["enabled"]:
             ax.plot(days, _smooth(y), label=label, color=CHANNEL_COLORS[ch], lw=1.4)
     ax.set_title("Units sold a day by channel (7-day mean)")
-    ax.set_ylabel("units a day")
+    ax.set_ylabel("units sold a day")
+    ax.set_ylim(bottom=0)
 
 
 def draw_profit(ax: Axes, session: DashboardSession) -> None:
     """The maker's cumulative profit."""
     y = session.series("manufacturer_profit_cumulative")
-    ax.plot(_days(session), y, color="black", lw=1.4, label="maker's profit so far")
-    ax.axhline(0, color="0.5", lw=0.6)
-    ax.yaxis.set_major_formatter(FuncFormatter(short_number))
+    scale, unit = money_scale([y], session.start.currency)
+    ax.plot(_days(session), y / scale, color="black", lw=1.4, label="maker's profit so far")
+    ax.axhline(0, color="0.5", lw=0.6, gid="reference")
     ax.set_title("The maker's profit so far")
-    ax.set_ylabel("money (currency units)")
+    ax.set_ylabel(f"profit ({unit})")
 
 
 def draw_stores(ax: Axes, session: DashboardSession) -> None:
@@ -99,7 +111,8 @@ def draw_stores(ax: Axes, session: DashboardSession) -> None:
         if len(y) and len(session.model.params.channels.b2c2c.posting.policies) > 1:
             ax.plot(days, y, color=POLICY_COLORS[k % 6], lw=1.1, label=policy.name)
     ax.set_title("Micro-stores open")
-    ax.set_ylabel("stores")
+    ax.set_ylabel("stores open")
+    ax.set_ylim(bottom=0)
 
 
 def draw_trust(ax: Axes, session: DashboardSession) -> None:
@@ -117,7 +130,7 @@ def draw_trust(ax: Axes, session: DashboardSession) -> None:
                     y,
                     color=POLICY_COLORS[k % 6],
                     lw=1.2,
-                    label=f"trust in owners: {policy.name}",
+                    label=f"{policy.name} owners",
                 )
                 drawn = True
     if not drawn:
@@ -129,11 +142,11 @@ def draw_trust(ax: Axes, session: DashboardSession) -> None:
         color=MUTED_COLOR,
         lw=1.2,
         ls="--",
-        label="owners' friendships muted (share)",
+        label="friendships muted (share)",
     )
-    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylim(0, 1)
     ax.set_title("Friends' trust in store owners")
-    ax.set_ylabel("trust (0-1) / share")
+    ax.set_ylabel("trust or share (0 to 1)")
 
 
 def _chain(session: DashboardSession) -> list[tuple[str, str]]:
@@ -158,7 +171,10 @@ def draw_orders(ax: Axes, session: DashboardSession) -> None:
         lw = 2.0 if key == "demand_retail" else 1.1
         ax.plot(days[window], session.series(key)[window], lw=lw, color=color, label=label)
     handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", frameon=False)
+    legend(ax, handles=handles[::-1], labels=labels[::-1], fontsize=7, ncol=2)
+    if len(days):
+        ax.set_xlim(days[window][0] - 0.5, days[-1] + 0.5)
+    ax.set_ylim(bottom=0)
     ax.set_title("Orders up the chain, last 8 weeks")
     ax.set_ylabel("units a day")
 
@@ -174,9 +190,8 @@ def draw_swing(ax: Axes, session: DashboardSession) -> None:
     x = np.arange(len(chain))
     colors = ["black", *[POLICY_COLORS[k % 6] for k in range(len(chain) - 2)], "#636363"]
     ax.bar(x, values, color=colors[: len(chain)])
-    ax.set_xticks(
-        x, [label.replace(" orders", "").replace("'s", "") for label, _ in chain], fontsize=7
-    )
+    names = [label.replace(" orders", "").replace(" ", "\n") for label, _ in chain]
+    ax.set_xticks(x, names, fontsize=7)
     ax.set_title("How much orders swing (last 4 weeks)")
     ax.set_ylabel("standard deviation, units a day")
 
@@ -187,42 +202,35 @@ def _levels(session: DashboardSession) -> list[str]:
 
 
 def _by_level(ax: Axes, session: DashboardSession, measure: str) -> None:
-    """One line per pyramid level of ``<measure>_<level>``, with the collapse marked."""
+    """One line per pyramid level of ``<measure>_<level>`` (no bands: six lines at most)."""
     days = _days(session)
     for k, name in enumerate(_levels(session)):
         y = session.series(f"{measure}_{name}")
         if len(y):
             ax.plot(days, y, lw=1.1, color=POLICY_COLORS[k % 6], label=name)
-    _mark_collapse(ax, session)
+    ax.set_ylim(bottom=0)
 
 
 def draw_pyramid(ax: Axes, session: DashboardSession) -> None:
-    """Participants by level, with the collapse marked."""
+    """Participants by level (the collapse is marked with the events)."""
     _by_level(ax, session, "participants")
     ax.set_title("Pyramid: participants by level")
     ax.set_ylabel("participants")
 
 
 def draw_stock(ax: Axes, session: DashboardSession) -> None:
-    """Stock held by level, with the collapse marked."""
+    """Stock held by level (the collapse is marked with the events)."""
     _by_level(ax, session, "stock")
     ax.set_title("Pyramid: stock held by level")
-    ax.set_ylabel("units")
+    ax.set_ylabel("units held")
 
 
-def _mark_collapse(ax: Axes, session: DashboardSession) -> None:
+def _collapse(session: DashboardSession) -> tuple[Marker, ...]:
     pyramid = session.model.pyramid
-    if pyramid is not None and pyramid.collapse_day is not None:
-        ax.axvline(pyramid.collapse_day, color="#e31a1c", lw=1.5)
-        ax.annotate(
-            f"collapse, day {pyramid.collapse_day}",
-            (pyramid.collapse_day, 0.95),
-            xycoords=("data", "axes fraction"),
-            color="#e31a1c",
-            fontsize=8,
-            ha="left",
-            va="top",
-        )
+    if pyramid is None or pyramid.collapse_day is None:
+        return ()
+    day = int(pyramid.collapse_day)
+    return (Marker(day, None, f"collapse (day {day})", "collapse"),)
 
 
 CHARTS: dict[str, Callable[[Axes, DashboardSession], None]] = {
@@ -249,25 +257,49 @@ def _smooth(y: np.ndarray, window: int = 7) -> np.ndarray:
     return (c[i] - c[lo]) / (i - lo)
 
 
+def chart_applies(key: str, session: DashboardSession) -> bool:
+    """Whether the scenario has what a chart shows (micro-stores, spam, tiers, a pyramid)."""
+    start = session.start
+    if key == "stores":
+        return start.channels.b2c2c.enabled
+    if key == "trust":
+        return has_spam(start)
+    if key in ("orders", "swing"):
+        return bool(tier_names(start))
+    if key in ("pyramid", "stock"):
+        return has_pyramid(start)
+    return True
+
+
 def charts_figure(session: DashboardSession, keys: tuple[str, ...]) -> Figure:
-    """A 2 × 2 figure of the named charts, with events marked and the x axis up to the last day."""
-    fig = Figure(figsize=(8.8, 6.0), dpi=80)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.08, top=0.95, wspace=0.25, hspace=0.38)
-    axes = fig.subplots(2, 2).ravel()
+    """The named charts that apply to the scenario, two a row (an odd last one spans the row),
+    with events marked and the day axis up to the scenario's last day."""
+    shown = [key for key in keys if chart_applies(key, session)] or list(keys[:1])
+    cols = 1 if len(shown) == 1 else 2
+    rows = -(-len(shown) // cols)
+    height = 0.4 + 2.8 * rows
+    fig = Figure(figsize=(8.8, height), dpi=80)
+    fig.subplots_adjust(
+        left=0.09, right=0.98, bottom=0.5 / height, top=1 - 0.35 / height, wspace=0.28, hspace=0.45
+    )
+    grid = fig.add_gridspec(rows, cols)
     end = max(session.start.days, 1)
-    for ax, key in zip(axes, keys, strict=False):
+    for k, key in enumerate(shown):
+        r, c = divmod(k, cols)
+        last_alone = k == len(shown) - 1 and cols == 2 and c == 0
+        ax = fig.add_subplot(grid[r, :] if last_alone else grid[r, c])
         CHARTS[key](ax, session)
         ax.grid(alpha=0.3)
         if key in TIMELESS:
             continue
-        mark_events(ax, session)
         if key != "orders":
             ax.set_xlim(0, end)
         ax.set_xlabel("day")
+        mark_events(ax, session, _collapse(session) if key in ("pyramid", "stock") else ())
         if ax.get_legend_handles_labels()[0] and ax.get_legend() is None:
-            ax.legend(fontsize=7, loc="upper left", frameon=False)
-    for ax in axes[len(keys) :]:
-        ax.set_visible(False)
+            legend(ax, fontsize=7, ncol=2 if key in ("pyramid", "stock") else 1)
+    plain_ticks(fig)
+    place_legends(fig)
     return fig
 
 
@@ -277,6 +309,7 @@ def network_figure(session: DashboardSession) -> Figure:
     state, policy = sample.states(session.model)
     muted, blocked = sample.ties(session.model)
     fig = Figure(figsize=(5.0, 5.0), dpi=80)
+    renderer_of(fig)  # an Agg canvas, as the charts have
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95)
     ax = fig.subplots()
     xy = np.column_stack([sample.x, sample.y])
