@@ -606,6 +606,7 @@ def _sales(run: Run, enabled: list[str], path: Path) -> Path:
 COSTS = {
     "distributor_margin": "distributors' margins",
     "cost_rebates": "rebates to store owners",
+    "cost_distributor_rebates": "rebates to distributors",
     "cost_advertising": "advertising",
     "cost_logistics": "logistics",
     "cost_buybacks": "stock bought back from agents",
