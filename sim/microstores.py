@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.accounting import MAKER, STORE_OWNERS, Ledger
+from sim.accounting import CONSUMERS, MAKER, STORE_OWNERS, Ledger
 from sim.audience import AudienceGraph
 from sim.choice import pick_weighted
 from sim.consumers import EMPLOYEE, ConsumerPopulation
@@ -76,6 +76,35 @@ def store_value(
     closes with probability ``closing_rate_per_day`` a day.
     """
     return income + identity - time_cost - social_cost
+
+
+def certification_fee_per_day(params: B2C2C, is_employee: np.ndarray) -> np.ndarray:
+    """Daily cost of the entry fee in the decision to open: ``φ·[public]/T``.
+
+    φ = ``certification.fee``, T = ``closing.review_days`` (the days before an owner first
+    judges its store by its own income: the horizon over which a would-be owner expects the
+    store to pay back the fee). Employees are exempt (0); 0 for everyone when certification is
+    off.
+    """
+    cert = params.certification
+    if not cert.enabled:
+        return np.zeros(len(is_employee))
+    return np.where(is_employee, 0.0, cert.fee / params.closing.review_days)
+
+
+def passes_certification(
+    params: B2C2C, audience_trust: np.ndarray, is_employee: np.ndarray
+) -> np.ndarray:
+    """Who may open a store under the entry threshold: ``[employee] ∨ A ≥ A_min``.
+
+    *A* is the audience trust of the would-be owner (:meth:`MicroStoreChannel.audience_trust`,
+    the reach its expected rebate rests on) and A_min = ``certification.min_audience``.
+    Everyone passes when certification is off.
+    """
+    cert = params.certification
+    if not cert.enabled:
+        return np.ones(len(is_employee), dtype=bool)
+    return is_employee | (audience_trust >= cert.min_audience)
 
 
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
@@ -223,16 +252,21 @@ class MicroStoreChannel:
         weighing = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
         if len(weighing) == 0:
             return
-        income = expected_rebate_income(
-            p, self.audience_trust(weighing), self.expected_units_per_audience_per_day
-        )
+        reach = self.audience_trust(weighing)
+        income = expected_rebate_income(p, reach, self.expected_units_per_audience_per_day)
         value = store_value(
             income,
             identity_value(p, c.attitude[weighing], is_emp[weighing]),
             c.time_cost[weighing],
             c.social_cost[weighing],
         )
-        new = weighing[value > 0]
+        if p.certification.enabled:
+            value = value - certification_fee_per_day(p, is_emp[weighing])
+            new = weighing[(value > 0) & passes_certification(p, reach, is_emp[weighing])]
+            fees = p.certification.fee * float(np.count_nonzero(~is_emp[new]))
+            self.ledger.transfer(CONSUMERS, MAKER, fees, "entry_fees")
+        else:
+            new = weighing[value > 0]
         if len(new) == 0:
             return
         threshold = self.influencer_degree(p.opening.influencer_degree_quantile)

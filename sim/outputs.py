@@ -70,8 +70,8 @@ def _channel_measures() -> list[Output]:
     what = {
         "b2b2c": "wholesale sales to the first tier of distributors",
         "b2c": "direct sales",
-        "b2c2c": "sales through micro-stores; with a pyramid, sales to its top level plus "
-        "entry fees",
+        "b2c2c": "sales through micro-stores, plus certification fees; with a pyramid, "
+        "sales to its top level plus entry fees",
     }
     for ch in CHANNELS:
         out.append(

@@ -92,6 +92,30 @@ class Opening(Strict):
     )
 
 
+class Certification(Strict):
+    """An entry threshold for members of the public who open a store ([Suning2015]: entry
+    thresholds and tax questions once stores open to the public; [MicroBusiness2015]: entry
+    thresholds, certification of micro-businesses). Employees are exempt: their company vouches
+    for them. Off by default."""
+
+    enabled: bool = Field(
+        False,
+        description="Whether a member of the public must pass the threshold to open a store "
+        "(employees are exempt).",
+    )
+    min_audience: NonNegative = Field(
+        0.0,
+        description="Least audience trust (Σ of the trust of friends, followers and group "
+        "members in the would-be owner: the reach the participation decision uses) to open a "
+        "store (0: none; the median consumer has about 5, assumed scale).",
+    )
+    fee: NonNegative = Field(
+        0.0,
+        description="One-off fee paid to the maker on opening (booked as entry fees, B2C2C "
+        "revenue); weighed as fee/review_days a day in the decision to open (assumed).",
+    )
+
+
 POLICY_PRESETS: dict[str, dict[str, float]] = {
     "spammer": {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2},
     "community": {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8},
@@ -409,6 +433,7 @@ class B2C2C(Strict):
     )
     rollout: Rollout = Field(default_factory=Rollout)
     opening: Opening = Field(default_factory=Opening)
+    certification: Certification = Field(default_factory=Certification)
     posting: Posting = Field(default_factory=Posting)
     closing: Closing = Field(default_factory=Closing)
     stock_pressure: StockPressure = Field(default_factory=StockPressure)
