@@ -463,7 +463,9 @@ def draw_events(
         length = text.get_window_extent(renderer).width / width_px * span + 2 * pad
         x, ha = (m.start - 0.5 if m.stop is not None else float(m.start)), "left"
         if x + length > hi:  # would run past the right edge: end the label at the event
-            x, ha = (min(hi, m.stop + 0.5) if m.stop is not None else x), "right"
+            end = min(hi, m.stop + 0.5) if m.stop is not None else x
+            if end - length >= lo or end - lo > hi - x:  # unless it has less room there
+                x, ha = end, "right"
         extent = (x, x + length) if ha == "left" else (x - length, x)
         text.set_x(x + (pad if ha == "left" else -pad))
         text.set_horizontalalignment(ha)

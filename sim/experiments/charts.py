@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pandas as pd
 from sim.experiments.statistics import confidence_band, mean_ci
 from sim.experiments.sweep_data import KEY_MEASUREMENTS, SweepData, kpi_bounds, kpi_name, slug
 from sim.experiments.tables import fmt
+from sim.figures import Marker, draw_events, event_markers, legend, place_legends
 
 MAX_LINES = 8
 """Points drawn in one time-series figure; with more, the best and worst by the main KPI."""
@@ -42,6 +43,7 @@ class Figure:
 
 def save_figure(fig: plt.Figure, path: Path) -> Path:
     fig.tight_layout()
+    place_legends(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -168,100 +170,36 @@ def format_axis(
         (ax.set_ylabel if which == "y" else ax.set_xlabel)(text)
 
 
-@dataclass
-class EventWindow:
-    """A dated event on a time axis: a window (``end`` > ``start``) or a day."""
-
-    start: float
-    end: float
-    text: str
-
-
-def event_windows(scenario: dict[str, Any], days: int | None = None) -> list[EventWindow]:
-    """The dated events of a resolved scenario as windows (closures, crackdowns) and days."""
-    from sim.outputs import CHANNEL_NAMES
-
-    last = float(days or scenario.get("days") or 365)
-    out: list[EventWindow] = []
-    closed: dict[str, float] = {}
-    for e in sorted(scenario.get("events") or [], key=lambda e: e.get("day", 0)):
-        action, day = e.get("action"), float(e.get("day", 0))
-        if action == "close_channel":
-            closed[e["channel"]] = day
-        elif action == "reopen_channel" and e.get("channel") in closed:
-            ch = e["channel"]
-            out.append(EventWindow(closed.pop(ch), day, f"{CHANNEL_NAMES[ch]} closed"))
-        elif action == "platform_crackdown":
-            length = e.get("duration_days")
-            out.append(EventWindow(day, min(last, day + length) if length else last, "crackdown"))
-        elif action == "open_to_public":
-            out.append(EventWindow(day, day, "stores open to all"))
-        elif action == "competitor_enters":
-            out.append(EventWindow(day, day, "competitor enters"))
-        elif action == "set":
-            out.append(EventWindow(day, day, "parameters set"))
-    out += [EventWindow(d, last, f"{CHANNEL_NAMES[ch]} closed") for ch, d in closed.items()]
-    return out
-
-
-def shade_events(
-    ax: Any, windows: list[EventWindow], color: Any = "grey", named: bool = True, row: int = 0
-) -> int:
-    """Shade event windows and mark event days (``gid="event"``), each named at the top of
-    the panel (one line each, from line ``row`` down); returns the next free line."""
-    seen: set[tuple[float, float, str]] = set()
-    for w in windows:
-        key = (w.start, w.end, w.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        if w.end > w.start:
-            ax.axvspan(w.start, w.end, color=color, alpha=0.1, lw=0, gid="event", zorder=0)
-        else:
-            ax.axvline(w.start, color=color, lw=0.8, ls=":", gid="reference", zorder=0)
-        if named:
-            ax.annotate(
-                w.text
-                + (f" (days {w.start:g}–{w.end:g})" if w.end > w.start else f" (day {w.start:g})"),
-                (w.start, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(2, -3 - 8 * row),
-                textcoords="offset points",
-                fontsize=6.5,
-                color="dimgrey",
-                va="top",
-            )
-            row += 1
-    return row
-
-
-def point_events(data: SweepData) -> dict[int, list[EventWindow]]:
-    """Point id → the event windows of the scenario it ran."""
+def point_events(data: SweepData) -> dict[int, list[Marker]]:
+    """Point id → the dated events of the scenario it ran (:func:`sim.figures.event_markers`)."""
     from sim.experiments.sweep_data import scenarios
 
-    days = data.experiment.get("days")
-    return {p: event_windows(s, days) for p, s in scenarios(data).items()}
+    out = {}
+    for p, s in scenarios(data).items():
+        days = int(data.experiment.get("days") or s.get("days") or 365)
+        out[p] = event_markers(s.get("events") or [], s, days)
+    return out
 
 
 def shade_common_events(
     ax: Any, data: SweepData, points: Sequence[int], named: bool = True
 ) -> None:
-    """Shade the events of the drawn points, named with the point's label when only some of
-    the points have them."""
+    """Shade the events of the drawn points (:func:`sim.figures.draw_events`), naming the
+    point when only some of the drawn points have the event."""
     events = point_events(data)
     drawn = [events.get(p, []) for p in points]
     if not drawn:
         return
-    common = [w for w in drawn[0] if all(w in other for other in drawn[1:])]
-    row = shade_events(ax, common, named=named)
+    common = [m for m in drawn[0] if all(m in other for other in drawn[1:])]
     labels = data.labels()
-    for p, windows in zip(points, drawn, strict=True):
-        own = [
-            EventWindow(w.start, w.end, f"{w.text} in {short(human(labels[p]), 24)}")
-            for w in windows
-            if w not in common
-        ]
-        row = shade_events(ax, own, named=named, row=row)
+    own = [
+        replace(m, label=f"{short(human(labels[p]), 22)}: {m.label}")
+        for p, markers in zip(points, drawn, strict=True)
+        for m in markers
+        if m not in common
+    ]
+    unique = list(dict.fromkeys([*common, *own]))
+    draw_events(ax, unique, labels=named)
 
 
 def timeseries_figures(
@@ -351,7 +289,7 @@ def timeseries_figures(
                     zorder=3,
                 )
                 ax.fill_between(b["day"], b["low"], b["high"], color=color, alpha=0.2, lw=0)
-            shade_common_events(ax, data, own)
+            shade_common_events(ax, data, own, named=len(panels) == 1 or own[0] == drawn[0])
             format_axis(ax, "y", name, money)
             ax.set_xlabel("day")
             if len(panels) > 1:
@@ -365,7 +303,7 @@ def timeseries_figures(
                     ax.set_xlabel("")
                     ax.tick_params(labelbottom=False)
             elif ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=7, loc="best")
+                legend(ax, fontsize=7)
         title = f"{kpi_name(name)}: mean over replications with 95 % band"
         if len(panels) > 1:
             fig.suptitle(title + (f"\n({why})" if why else ""), fontsize=10)

@@ -45,6 +45,7 @@ from sim.experiments.sweep_data import (
     switched_off,
 )
 from sim.experiments.tables import cell, md_table
+from sim.figures import legend
 from sim.outputs import CHANNEL_NAMES
 from sim.scenario import CHANNELS
 
@@ -262,7 +263,6 @@ def _overlay(
     scale: str | None = None,
     window: int = 1,
     skip_off: str | None = None,
-    named: bool = True,
 ) -> bool:
     """Draw each scenario's mean and 95 % band of a measurement; whether anything was drawn."""
     ts = data.timeseries
@@ -288,8 +288,12 @@ def _overlay(
             ax.fill_between(band["day"], band["low"], band["high"], color=color, alpha=0.2, lw=0)
         drawn = True
     ax.set_xlabel("day")
-    shade_common_events(ax, data, list(data.labels()), named=named)
     return drawn
+
+
+def _events(ax: Any, data: SweepData, named: bool = True) -> None:
+    """The scenarios' dated events on a finished panel (its limits set)."""
+    shade_common_events(ax, data, list(data.labels()), named=named)
 
 
 def _legend(ax: Any, data: SweepData, colors: list[Any]) -> None:
@@ -300,7 +304,7 @@ def _legend(ax: Any, data: SweepData, colors: list[Any]) -> None:
         Line2D([], [], color=c, lw=1.5, label=short(label, 30))
         for c, label in zip(colors, data.labels().values(), strict=True)
     ]
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+    legend(ax, handles=handles, fontsize=7, framealpha=0.9)
 
 
 def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[str]]:
@@ -345,11 +349,11 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
                 colors,
                 window=window,
                 skip_off=f"channels.{ch}.units",
-                named=k == 0,
             )
             ax.set_title(f"{CHANNEL_NAMES[ch]}: units per day{smooth}", fontsize=10)
             ax.set_ylim(bottom=0)
             format_axis(ax, "y", label="units sold a day")
+            _events(ax, data, named=k == 0)
         _legend(axes[0, 0], data, colors)
         drawn += [f"units_{ch}" for ch in CHANNELS]
         figures.append(
@@ -366,6 +370,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         _overlay(ax, data, "manufacturer_profit_cumulative", colors)
         ax.axhline(0, color="grey", lw=0.8)
         format_axis(ax, "y", "manufacturer_profit_cumulative", money)
+        _events(ax, data)
         ax.set_title("Manufacturer's cumulative profit", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("manufacturer_profit_cumulative")
@@ -387,9 +392,10 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
             "identified_customers": "identified customers",
         }
         for k, (ax, m) in enumerate(zip(axes[0], shares, strict=True)):
-            _overlay(ax, data, m, colors, scale="consumers", named=k == 0)
+            _overlay(ax, data, m, colors, scale="consumers")
             ax.set_ylim(0, 1)
             format_axis(ax, "y", label="share of consumers")
+            _events(ax, data, named=k == 0)
             ax.set_title(titles[m], fontsize=10)
         _legend(axes[0, 0], data, colors)
         drawn += shares
@@ -407,6 +413,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         _overlay(ax, data, "active_stores", colors, skip_off="channels.b2c2c.units")
         ax.set_ylim(bottom=0)
         format_axis(ax, "y", label="active micro-stores (stores)")
+        _events(ax, data)
         ax.set_title("Active micro-stores", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("active_stores")
@@ -422,7 +429,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
     if spam and any_on(data.done, "mechanisms.spam"):
         fig, axes = plt.subplots(1, len(spam), figsize=(4.6 * len(spam), 4.2), squeeze=False)
         for k, (ax, m) in enumerate(zip(axes[0], spam, strict=True)):
-            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_in_owners_end", named=k == 0)
+            _overlay(ax, data, m, colors, skip_off="spam.mean_trust_in_owners_end")
             titles = {
                 "mean_trust_in_owners": "friends' trust in store owners",
                 "muted_share": "muted share of owners' friendships",
@@ -430,6 +437,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
             ax.set_title(titles[m], fontsize=10)
             ax.set_ylim(bottom=0)
             format_axis(ax, "y", label="share")
+            _events(ax, data, named=k == 0)
         _legend(axes[0, 0], data, colors)
         drawn += spam
         figures.append(
@@ -445,6 +453,7 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
         fig, ax = plt.subplots(figsize=(9, 4.5))
         _overlay(ax, data, "participants", colors, skip_off="pyramid.share_at_loss")
         format_axis(ax, "y", label="active pyramid agents (agents)")
+        _events(ax, data)
         ax.set_title("Stock-pressure pyramid: active agents", fontsize=10)
         _legend(ax, data, colors)
         drawn.append("participants")
