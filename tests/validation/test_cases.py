@@ -13,6 +13,7 @@ direction when the model runs them on a small market (paired seeds, a few second
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,27 @@ def run(path: Path, seed: int) -> Run:
     model.run_for(scenario.days)
     assert model.invariant_violations() == []
     return model.datacollector.get_model_vars_dataframe(), summarize(model, {})
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("shutdown_without_move", "[Shen2020]"),
+        ("shutdown_with_move", "[Shen2020]"),
+        ("shutdown_no_closure", "[Shen2020]"),
+        ("fd_direct_control", "[ZTE2014]"),
+    ],
+)
+def test_a_case_cites_its_source(name: str, source: str) -> None:
+    """The scenario's name is its file's, its description cites the source, and every key the
+    file cites is in docs/REFERENCES.md."""
+    path = CASES / f"{name}.yaml"
+    scenario = load_scenario(path)
+    assert scenario.name == name
+    assert source in scenario.description
+    references = (REPO / "docs" / "REFERENCES.md").read_text(encoding="utf-8")
+    for key in re.findall(r"\[[A-Za-z0-9]+\]", path.read_text(encoding="utf-8")):
+        assert f"**{key}**" in references, key
 
 
 # --------------------------------------------------------------------------- case 9
