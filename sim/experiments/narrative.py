@@ -45,6 +45,7 @@ PROFIT_ROWS = (
     ("channels.b2c2c.maker_revenue", "revenue from micro-store sales (B2C2C)", 1),
     ("manufacturer.costs.goods_sold_at_cost", "goods sold, at unit cost", -1),
     ("manufacturer.costs.rebates", "rebates paid to store owners", -1),
+    ("manufacturer.costs.distributor_rebates", "rebates paid to distributor tiers (FD)", -1),
     ("manufacturer.costs.advertising", "advertising", -1),
     ("manufacturer.costs.logistics", "logistics (parcels)", -1),
     ("channels.b2c2c.buyback_cost", "buy-backs of pyramid stock", -1),
@@ -56,6 +57,7 @@ SHORT_ITEMS = {
     "revenue from micro-store sales (B2C2C)": "B2C2C revenue",
     "goods sold, at unit cost": "goods at cost",
     "rebates paid to store owners": "rebates",
+    "rebates paid to distributor tiers (FD)": "FD rebates",
     "logistics (parcels)": "logistics",
     "buy-backs of pyramid stock": "buy-backs",
     "other (unexplained)": "other",
@@ -354,9 +356,9 @@ def profit_markdown(data: SweepData, table: pd.DataFrame) -> list[str]:
     if margins in data.done.columns and (data.done[margins].fillna(0) != 0).any():
         kept = data.done.groupby("point_id")[margins].mean()
         note = (
-            " Distributors' own margins (what the B2B2C tiers kept between the maker's "
-            "wholesale price and the shelf price) are not the maker's cost and are not in the "
-            "sum: "
+            " Distributors' margins (what the B2B2C tiers kept between the maker's wholesale "
+            "price and the shelf price, and the rebates a tier paid by rebate received, which "
+            "are in the sum above) come from the consumers, not the maker: "
             + ", ".join(
                 f"{label} {fmt(float(kept.get(p, np.nan)))}" for p, label in data.labels().items()
             )

@@ -85,6 +85,7 @@ Event = Annotated[
 FROZEN_PATHS: tuple[str, ...] = (
     "name",
     "description",
+    "currency",
     "seed",
     "days",
     "market",

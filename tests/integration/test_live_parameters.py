@@ -38,6 +38,14 @@ PROBES: list[tuple[str, list[str]]] = [
         ],
     ),
     ("three_channels", ["product.kind=one_time"]),
+    (
+        "three_channels",
+        [
+            "channels.b2c2c.certification.enabled=true",
+            "channels.b2c2c.certification.min_audience=5",
+            "channels.b2c2c.certification.fee=50",
+        ],
+    ),
     ("b2b2c_only", ["channels.b2b2c.tiers.0.pricing=monopoly"]),
     ("spam_crackdown", []),
     ("spam_vs_community", []),
