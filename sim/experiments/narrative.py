@@ -356,9 +356,9 @@ def profit_markdown(data: SweepData, table: pd.DataFrame) -> list[str]:
     if margins in data.done.columns and (data.done[margins].fillna(0) != 0).any():
         kept = data.done.groupby("point_id")[margins].mean()
         note = (
-            " Distributors' margins (what the B2B2C tiers kept between the maker's wholesale "
-            "price and the shelf price, and the rebates a tier paid by rebate received, which "
-            "are in the sum above) come from the consumers, not the maker: "
+            " Distributors' margins are what the B2B2C tiers kept: the markups consumers paid "
+            "above the maker's wholesale price, which are not in the sum, plus any rebates the "
+            "maker paid tiers paid by rebate, which are (as a cost): "
             + ", ".join(
                 f"{label} {fmt(float(kept.get(p, np.nan)))}" for p, label in data.labels().items()
             )
