@@ -23,8 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.statistics import Stats, difference_ci, paired_difference_ci
-from sim.experiments.sweep_data import SweepData, currency, kpi_name, scenarios, switched_off
+from sim.experiments.statistics import Stats, difference_ci, mean_ci, paired_difference_ci
+from sim.experiments.sweep_data import (
+    SweepData,
+    currency,
+    kpi_bounds,
+    kpi_name,
+    scenarios,
+    switched_off,
+)
 from sim.experiments.tables import cell, fmt, md_table
 from sim.outputs import CHANNEL_LABELS, find
 from sim.scenario import CHANNELS
@@ -288,9 +295,7 @@ def per_thousand(data: SweepData) -> list[str]:
         values = data.point_values(key)
         row = [kpi_name(key)]
         for p in ids:
-            from sim.experiments.statistics import mean_ci
-
-            row.append(cell(mean_ci(values[p] * 1000 / sizes[p])))
+            row.append(cell(mean_ci(values[p] * 1000 / sizes[p], bounds=kpi_bounds(key))))
         rows.append(row)
     header = ["per 1,000 consumers", *(labels[p] for p in ids)]
     unit = currency(data)
