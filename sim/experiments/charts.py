@@ -73,7 +73,11 @@ def shown_points(data: SweepData) -> tuple[list[int], str]:
 
 
 def palette(n: int) -> list[Any]:
-    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    """Distinct colours, without tab10's grey (grey marks context lines and events)."""
+    if n <= 9:
+        cmap = plt.get_cmap("tab10")
+        return [cmap(i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9)[:n]]
+    cmap = plt.get_cmap("tab20")
     return [cmap(i % cmap.N) for i in range(n)]
 
 
@@ -302,6 +306,8 @@ def timeseries_figures(
                 if k + cols < len(drawn):
                     ax.set_xlabel("")
                     ax.tick_params(labelbottom=False)
+                else:
+                    ax.tick_params(labelbottom=True)
             elif ax.get_legend_handles_labels()[0]:
                 legend(ax, fontsize=7)
         title = f"{kpi_name(name)}: mean over replications with 95 % band"
