@@ -23,7 +23,7 @@ from sim.posting import adapt_posting
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
 from sim.shopping import book_maker_sale
-from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds
+from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds, teamed
 
 
 def consideration_hazard(
@@ -107,6 +107,29 @@ def passes_certification(
     return is_employee | (audience_trust >= cert.min_audience)
 
 
+def team_time_cost(params: B2C2C, time_cost: np.ndarray, in_team: np.ndarray) -> np.ndarray:
+    """Time cost of running a store, shared in a team: ``c·(1 − σ·[team])``.
+
+    σ = ``teams.time_cost_saving``: team members share the work of finding content and
+    posting. ``in_team`` is whether the would-be owner is offered a team (decision to open) or
+    the owner's team has another open store (decision to close). Unchanged when teams are off.
+    """
+    teams = params.teams
+    if not teams.enabled:
+        return time_cost
+    return time_cost * (1.0 - teams.time_cost_saving * in_team)
+
+
+def assign_teams(joined_before: int, joining: int, size: int) -> np.ndarray:
+    """Team ids of ``joining`` new team members: ``team = ⌊(n + j)/k⌋``, j = 0 … m − 1.
+
+    *n* = ``joined_before`` members joined any team before them and *k* = ``size``: members
+    fill one team in the order they open (ties in the order of the day's openers) before the
+    next is started, so teams 0, 1, … take k stores each.
+    """
+    return ((joined_before + np.arange(joining)) // size).astype(np.int32)
+
+
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
     """``Ī ← Ī + (I_today − Ī)/span`` for open stores."""
     ids = book.open_ids
@@ -122,6 +145,7 @@ class MicroStoreChannel:
             unit of its audience's trust per day: starts at
             ``expected_units_per_audience_per_year``/365 and follows what open stores sell,
             ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R: the open stores' audience trust).
+        team_members_joined: stores that have joined a team since day 0 (``teams``).
     """
 
     holds_stock = False
@@ -154,6 +178,7 @@ class MicroStoreChannel:
         self.expected_units_per_audience_per_day = (
             opening.expected_units_per_audience_per_year / 365.0
         )
+        self.team_members_joined = 0
 
     # ------------------------------------------------------------------ seams of the day
 
@@ -213,10 +238,13 @@ class MicroStoreChannel:
             old = ids[day - book.opened_day[ids] >= b2c2c.closing.review_days]
             if len(old):
                 owners = book.owner[old]
+                time_cost = c.time_cost[owners]
+                if b2c2c.teams.enabled:
+                    time_cost = team_time_cost(b2c2c, time_cost, teamed(book, old))
                 value = store_value(
                     book.income_ewma[old],
                     identity_value(b2c2c, c.attitude[owners], c.segment[owners] == EMPLOYEE),
-                    c.time_cost[owners],
+                    time_cost,
                     c.social_cost[owners],
                 )
                 quitting = old[
@@ -254,19 +282,26 @@ class MicroStoreChannel:
             return
         reach = self.audience_trust(weighing)
         income = expected_rebate_income(p, reach, self.expected_units_per_audience_per_day)
+        time_cost = c.time_cost[weighing]
+        offered = None
+        if p.teams.enabled:
+            offered = self.rng.random(len(weighing)) < p.teams.share
+            time_cost = team_time_cost(p, time_cost, offered)
         value = store_value(
             income,
             identity_value(p, c.attitude[weighing], is_emp[weighing]),
-            c.time_cost[weighing],
+            time_cost,
             c.social_cost[weighing],
         )
         if p.certification.enabled:
             value = value - certification_fee_per_day(p, is_emp[weighing])
-            new = weighing[(value > 0) & passes_certification(p, reach, is_emp[weighing])]
+            opens = (value > 0) & passes_certification(p, reach, is_emp[weighing])
+            new = weighing[opens]
             fees = p.certification.fee * float(np.count_nonzero(~is_emp[new]))
             self.ledger.transfer(CONSUMERS, MAKER, fees, "entry_fees")
         else:
-            new = weighing[value > 0]
+            opens = value > 0
+            new = weighing[opens]
         if len(new) == 0:
             return
         threshold = self.influencer_degree(p.opening.influencer_degree_quantile)
@@ -279,7 +314,13 @@ class MicroStoreChannel:
             self.audience.followers[new],
         )
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
-        self.roster.open(new, kinds, uplines, day, today)
+        ids = self.roster.open(new, kinds, uplines, day, today)
+        if offered is not None:
+            joining = ids[offered[opens]]
+            self.book.team[joining] = assign_teams(
+                self.team_members_joined, len(joining), p.teams.size
+            )
+            self.team_members_joined += len(joining)
 
     def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:
         """A new store's upline: an open store among the owner's friends, drawn by trust."""

@@ -288,6 +288,12 @@ def has_spam(scenario: Scenario) -> bool:
     return scenario.spam.enabled and scenario.channels.b2c2c.enabled
 
 
+def has_teams(scenario: Scenario) -> bool:
+    """Whether a run's micro-stores may join teams (``channels.b2c2c.teams``; not a pyramid)."""
+    b2c2c = scenario.channels.b2c2c
+    return b2c2c.enabled and b2c2c.teams.enabled and not b2c2c.stock_pressure.enabled
+
+
 def measurements_of(scenario: Scenario) -> list[Output]:
     """The measurements a run of ``scenario`` records."""
     b2c2c = scenario.channels.b2c2c
@@ -460,6 +466,26 @@ def _spam_summary(scenario: Scenario) -> list[Output]:
     return out
 
 
+def _teams_summary() -> list[Output]:
+    pre = "teams."
+    out = [Output(pre + "teams_formed", "teams formed", "teams")]
+    for who, what in (("team", "team"), ("lone", "lone")):
+        p = f"{pre}{who}."
+        out += [
+            Output(p + "opened", f"{what} stores opened", "stores"),
+            Output(p + "units_per_store", f"units per {what} store opened", "units/store"),
+            Output(p + "share_sold", f"share of {what} stores that sold", "share"),
+            Output(p + "share_closed", f"share of {what} stores closed (end)", "share"),
+            Output(
+                p + "mean_trust_in_owners_end",
+                f"friends' trust in {what} store owners (end)",
+                "share",
+                "over every store opened, open or closed",
+            ),
+        ]
+    return out
+
+
 def summary_outputs(scenario: Scenario) -> list[Output]:
     """The numbers of a run's ``summary.json``, flattened, in the file's order.
 
@@ -568,6 +594,8 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
         out += _pyramid_summary(scenario)
     if has_spam(scenario):
         out += _spam_summary(scenario)
+    if has_teams(scenario):
+        out += _teams_summary()
     out += [
         Output("conservation.units_produced", "units produced", "units"),
         Output("conservation.units_sold", "units sold", "units"),

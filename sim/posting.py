@@ -20,7 +20,7 @@ from sim.audience import AudienceGraph
 from sim.consumers import NEVER, ConsumerPopulation
 from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
-from sim.stores import StoreBook, StoreRoster
+from sim.stores import StoreBook, StoreRoster, teamed
 from sim.trust import adapt_rates, respond_to_posts, view_probability
 
 
@@ -69,6 +69,10 @@ class PostingStage:
         rate[fixed] = np.array([pol.posts_per_day for pol in policies])[stores.policy[ids][fixed]]
         quality = np.array([pol.content_quality for pol in policies])[stores.policy[ids]]
         peak = np.array([pol.peak_share for pol in policies])[stores.policy[ids]]
+        weight = np.ones(len(ids))
+        teams = params.channels.b2c2c.teams
+        if teams.enabled:
+            quality, weight = team_content(quality, teamed(stores, ids), teams.content_quality_gain)
         stores.quality[ids] = quality
         stores.peak_share[ids] = peak
         posts = self.rng.poisson(rate).astype(np.int64)
@@ -82,17 +86,22 @@ class PostingStage:
                 posts = np.minimum(posts, int(crackdown.throttle_above))
             live = stores.is_open[ids]
             ids, posts, quality, peak = ids[live], posts[live], quality[live], peak[live]
+            weight = weight[live]
         stores.posts_today[ids] = posts
         stores.posts_total[ids] += posts
         stores.window_posts[ids] += posts
         posted = posts > 0
         stores.last_post_day[ids[posted]] = day
         ids, posts, quality, peak = ids[posted], posts[posted], quality[posted], peak[posted]
+        weight = weight[posted]
         seen = view_probability(posting, peak)
         if params.spam.enabled and len(ids):
             self._readers_respond(day, stores.owner[ids], posts, quality, seen)
             self._audience_responds(day, stores.owner[ids], posts, quality, seen)
-        return Posts(owners=stores.owner[ids], views=posts * seen)
+        views = posts * seen
+        if teams.enabled:
+            views = views * weight
+        return Posts(owners=stores.owner[ids], views=views)
 
     def _readers_respond(
         self, day: int, owners: np.ndarray, posts: np.ndarray, quality: np.ndarray, seen: np.ndarray
@@ -179,6 +188,22 @@ class PostingStage:
         who = np.flatnonzero((exposure > 0) & c.aware & (c.need_day > day) & (c.need_day != NEVER))
         hit = who[self.rng.random(len(who)) < -np.expm1(-prompt * exposure[who])]
         c.need_day[hit] = day
+
+
+def team_content(
+    quality: np.ndarray, in_team: np.ndarray, gain: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Content of posts shared in a team: ``q' = 1 − (1 − q)·(1 − g·[team])`` and a response
+    weight ``w = 1 + g·[team]``.
+
+    *q* is the poster's content quality (share of useful posts), g =
+    ``teams.content_quality_gain``. A team member's share of pure-ad posts falls by the factor
+    1 − g (fewer excess ads: less annoyance and trust lost, more useful posts: more trust
+    recovered, 7.3), and each of its posts seen counts *w* times in the awareness hazard and
+    the purchase prompts (7.4). Lone stores keep q and w = 1.
+    """
+    g = gain * np.asarray(in_team, dtype=np.float64)
+    return 1.0 - (1.0 - quality) * (1.0 - g), 1.0 + g
 
 
 def adapt_posting(book: StoreBook, market: MarketState, day: int) -> None:

@@ -36,7 +36,7 @@ import numpy as np
 from sim.accounting import DISTRIBUTOR_REBATES, MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.longtail import gini, long_tail, top_share
-from sim.outputs import has_rebate_tiers
+from sim.outputs import has_rebate_tiers, has_teams
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
@@ -158,6 +158,9 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
         else []
     )
     profit = model.pyramid.participant_profit() if model.pyramid is not None else None
+    teams = has_teams(model.params_initial)
+    if teams:
+        header.append("team")
     if pyramid:
         header += [
             "level",
@@ -190,6 +193,8 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
                 int(bool(s.banned[i])),
             ]
         )
+        if teams:
+            rows[-1].append(int(s.team[i]) if s.team[i] >= 0 else "")
         if pyramid:
             rows[-1] += [
                 levels[int(s.level[i])],
@@ -361,6 +366,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "pyramid": pyramid_summary(model, frame) if model.pyramid is not None else {},
         "posting_policies": [pol.name for pol in p.channels.b2c2c.posting.policies],
         "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
+        **({"teams": teams_summary(model)} if has_teams(p) else {}),
         "events": [{"day": d, "event": e} for d, e in model.market.event_log],
         "conservation": {
             "units_produced": model.supply.produced_total,
@@ -409,6 +415,31 @@ def pyramid_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
         "median_profit": float(np.median(profit)) if book.size else 0.0,
         "by_level": by_level,
     }
+
+
+def teams_summary(model: ChannelModel) -> dict[str, Any]:
+    """End-of-run measures of team stores against lone stores (``channels.b2c2c.teams``).
+
+    Over every store opened: units per store, the share that sold, the share closed by the
+    end, and the friends' mean trust in the owners at the end (Σ trust / Σ friendships).
+    """
+    book = model.stores
+    team = book.column("team")
+    units = book.column("units")
+    closed = ~book.column("is_open")
+    trust, friends = model.friendships.trust_in_owners(book.column("owner"))
+    out: dict[str, Any] = {"teams_formed": int(team.max()) + 1 if (team >= 0).any() else 0}
+    for who, mine in (("team", team >= 0), ("lone", team < 0)):
+        n = int(mine.sum())
+        f = float(friends[mine].sum())
+        out[who] = {
+            "opened": n,
+            "units_per_store": float(units[mine].mean()) if n else 0.0,
+            "share_sold": float((units[mine] > 0).mean()) if n else 0.0,
+            "share_closed": float(closed[mine].mean()) if n else 0.0,
+            "mean_trust_in_owners_end": float(trust[mine].sum() / f) if f else float("nan"),
+        }
+    return out
 
 
 def spam_summary(frame: Any, p: Scenario) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class StoreBook:
         units_today: int32; banned: bool (closed by a platform crackdown).
         window_posts, window_units: int32, since the last adaptive review;
         last_review_day: int32; last_sales_per_post: float32 (NaN before the first review).
+        team: int32, the team the store joined (-1: a lone store; ``channels.b2c2c.teams``).
 
     Stock-pressure agents (M8) also use: level (int8, price level), generation (int32,
     depth in the recruitment tree: founders 0), inventory (int64), cash
@@ -82,6 +83,7 @@ class StoreBook:
         "window_units": (np.int32, 0),
         "last_review_day": (np.int32, 0),
         "last_sales_per_post": (np.float32, np.nan),
+        "team": (np.int32, -1),
         "level": (np.int8, 0),
         "generation": (np.int32, 0),
         "inventory": (np.int64, 0),
@@ -140,6 +142,24 @@ class StoreBook:
     @property
     def open_ids(self) -> np.ndarray:
         return np.flatnonzero(self.is_open[: self.size]).astype(np.int32)
+
+
+def teamed(book: StoreBook, ids: np.ndarray) -> np.ndarray:
+    """Whether each store's team has another open store: ``[team ≥ 0 ∧ n_open(team) ≥ 2]``.
+
+    A team member whose teammates have all closed runs its store alone (``n_open``: the open
+    stores of the team, itself included).
+    """
+    team = book.team[ids]
+    member = team >= 0
+    if not member.any():
+        return member
+    open_ids = book.open_ids
+    open_team = book.team[open_ids]
+    counts = np.bincount(open_team[open_team >= 0], minlength=int(team.max()) + 1)
+    out = np.zeros(len(ids), dtype=bool)
+    out[member] = counts[team[member]] >= 2
+    return out
 
 
 def store_kinds(

@@ -28,6 +28,7 @@ from sim.scenario.b2c2c import (
     PyramidLevel,
     Rollout,
     StockPressure,
+    Teams,
 )
 from sim.scenario.base import (
     CHANNEL_HABIT,
@@ -261,6 +262,7 @@ __all__ = [
     "StochasticBlockGraph",
     "StockPressure",
     "Strict",
+    "Teams",
     "Tier",
     "TierPricing",
     "Trust",

@@ -116,6 +116,37 @@ class Certification(Strict):
     )
 
 
+class Teams(Strict):
+    """Team operation ([MicroBusiness2015]: micro-businesses live by community trust, data and
+    team operation): a share of new stores join a team of about ``size`` stores whose members
+    share content and posting work. While a member's team has another open store, its posts
+    carry the team's content (fewer pure ads, more response per post) and running the store
+    takes less of its time. Off by default."""
+
+    enabled: bool = Field(False, description="Whether new stores may join teams.")
+    share: Probability = Field(
+        0.5,
+        description="Share of would-be owners who are offered a place in a team when they weigh "
+        "opening (and join one if they open; assumed).",
+    )
+    size: Annotated[int, Field(ge=2, le=1000)] = Field(
+        5,
+        description="Stores a team takes: team members fill one team, in the order they open, "
+        "before the next is started (assumed).",
+    )
+    content_quality_gain: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.0,
+        description="g: a team member's share of pure-ad posts is (1 − q)·(1 − g) instead of "
+        "1 − q, and each of its posts seen counts 1 + g times in awareness and purchase "
+        "prompts (shared, better content; assumed size).",
+    )
+    time_cost_saving: Probability = Field(
+        0.0,
+        description="c: share of the time cost of running a store saved by sharing the work in "
+        "a team; the owner weighs c·(1 − this) in the decisions to open and to close (assumed).",
+    )
+
+
 POLICY_PRESETS: dict[str, dict[str, float]] = {
     "spammer": {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2},
     "community": {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8},
@@ -434,6 +465,7 @@ class B2C2C(Strict):
     rollout: Rollout = Field(default_factory=Rollout)
     opening: Opening = Field(default_factory=Opening)
     certification: Certification = Field(default_factory=Certification)
+    teams: Teams = Field(default_factory=Teams)
     posting: Posting = Field(default_factory=Posting)
     closing: Closing = Field(default_factory=Closing)
     stock_pressure: StockPressure = Field(default_factory=StockPressure)
