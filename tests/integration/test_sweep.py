@@ -100,7 +100,7 @@ def test_cli_sweep_writes_the_documented_folder(
     assert out == (
         "exp: 8 runs (4 points × 2 replications): 8 done, 0 failed; 8 run in "
         f"{out.split(' run in ')[1].split(' s')[0]} s\nresults: results/exp\n"
-        "report: results/exp/report/report.md\n"
+        "report: results/exp/report/report.html (also as Markdown: report.md)\n"
     )
     assert err == ""
     folder = tmp_path / "results" / "exp"
