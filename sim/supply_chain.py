@@ -12,6 +12,10 @@ the Mesa ``Distributor`` agents are handles onto one row. The rules, in the orde
   position ``IP = on hand + in transit + owed by the supplier − owed to customers``.
   With z = 0 and an always-stocked supplier this is the policy of [ChenEtAl2000], whose
   orders satisfy ``Var(q)/Var(D) = 1 + 2L/n + 2L²/n²`` for i.i.d. demand: the bullwhip effect.
+* **C2B feedback** (``manufacturer.c2b_feedback``, off by default, [ZTE2014]): store owners
+  report their circles' demand, so the maker's forecast input (and the first tier's) becomes
+  ``x = w·C + (1 − w)·O``, *C* the end-consumer demand below the node, *O* the orders it
+  received (:func:`blended_demand`); the demand it measures and ships against is unchanged.
 * **Ship**: a supplier ships what its customers are owed, rationing proportionally (largest
   remainder) when short; the rest stays owed (backorders between tiers).
 * **Pay**: a customer pays its supplier's selling price on shipment. A tier paid by rebate
@@ -152,6 +156,38 @@ def distributor_rebates(sold: np.ndarray, purchase_price: float, rate: float) ->
     return rate * purchase_price * np.asarray(sold, dtype=np.float64)
 
 
+def blended_demand(consumer: np.ndarray, orders: np.ndarray, weight: float) -> np.ndarray:
+    """The forecast input under C2B feedback: ``x = w·C + (1 − w)·O``.
+
+    Args:
+        consumer: *C*, each node's end-consumer demand today: what consumers asked for (served
+            or not) at the retailers it supplies, directly or through the tiers below, plus (at
+            the maker) the direct and micro-store requests.
+        orders: *O*, each node's usual signal: the orders it received today (plus, at the
+            maker, the same direct and micro-store requests).
+        weight: *w*, ``manufacturer.c2b_feedback.weight``.
+
+    Returns:
+        The blend (float); ``w = 0`` gives *O* and ``w = 1`` gives *C*.
+    """
+    consumer = np.asarray(consumer, dtype=np.float64)
+    orders = np.asarray(orders, dtype=np.float64)
+    return weight * consumer + (1.0 - weight) * orders
+
+
+def consumer_demand_by_node(
+    retail_demand: np.ndarray, supplier: list[np.ndarray], counts: list[int], k: int
+) -> np.ndarray:
+    """End-consumer demand reaching each node of tier ``k``: the demand at the retailers it
+    supplies, directly or through the tiers between, ``C_i = Σ_{retailers r below i} D_r``
+    (``supplier[j]`` maps each node of tier *j* to its supplier in tier *j* − 1; ``counts``
+    are the tiers' sizes)."""
+    seen = np.asarray(retail_demand, dtype=np.float64)
+    for j in range(len(counts) - 1, k, -1):
+        seen = np.bincount(supplier[j], weights=seen, minlength=counts[j - 1])
+    return seen
+
+
 @dataclass
 class StockPoint:
     """Inventory, pipeline and forecast of a set of stock-holding nodes with one policy.
@@ -212,9 +248,10 @@ class StockPoint:
     def in_transit(self) -> np.ndarray:
         return self.pipeline.sum(axis=1)
 
-    def forecast(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Record today's demand and return the moving average and sd over ``window`` days."""
-        self.history[:, day % self.window] = self.demand_today
+    def forecast(self, day: int, signal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Record today's demand (or ``signal``, the forecast input when it is not the demand
+        asked of the node) and return the moving average and sd over ``window`` days."""
+        self.history[:, day % self.window] = self.demand_today if signal is None else signal
         return self.history.mean(axis=1), self.history.std(axis=1)
 
 
@@ -307,12 +344,16 @@ class SupplyChain:
             tiers: Live tier parameters (markups/safety factors may change through events).
             maker_policy: Live maker parameters. The maker's demand signal is everything asked
                 of its stock today: direct and micro-store purchases (recorded when served, lost
-                sales included) plus the first tier's orders.
+                sales included) plus the first tier's orders. With ``c2b_feedback`` on, the
+                maker and the first tier (when it is not the retailers) forecast from
+                :func:`blended_demand` of the end-consumer demand and that signal instead.
 
         Returns:
             Units shipped to each tier today (the caller books payments), and production started.
         """
         shipped: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(self.tiers)
+        feedback = maker_policy.c2b_feedback
+        counts = [point.count for point in self.tiers]
         for k in range(len(self.tiers) - 1, -1, -1):
             point = self.tiers[k]
             if k < len(self.tiers) - 1:
@@ -323,7 +364,13 @@ class SupplyChain:
                 sent = allocate(down.owed, self.supplier[k + 1], point.on_hand)
                 self._ship(day, point, down, self.supplier[k + 1], sent)
                 shipped[k + 1] = sent
-            mean, sd = point.forecast(day)
+            signal = None
+            if k == 0 and feedback.enabled and len(self.tiers) > 1:
+                consumer = consumer_demand_by_node(
+                    self.tiers[-1].demand_today, self.supplier, counts, 0
+                )
+                signal = blended_demand(consumer, point.demand_today, feedback.weight)
+            mean, sd = point.forecast(day, signal)
             level = order_up_to_level(mean, sd, point.lead_time, tiers[k].safety_factor)
             owed_down = (
                 np.bincount(
@@ -336,14 +383,22 @@ class SupplyChain:
             point.orders_today = order_quantity(level, position)
             point.owed += point.orders_today
         maker = self.maker
+        signal = None
         if self.tiers:
             first = self.tiers[0]
+            if feedback.enabled:
+                direct = maker.demand_today.astype(np.float64)
+                signal = blended_demand(
+                    direct + float(self.tiers[-1].demand_today.sum()),
+                    direct + float(first.orders_today.sum()),
+                    feedback.weight,
+                )
             maker.demand_today[0] += int(first.orders_today.sum())
             zeros = np.zeros(first.count, dtype=np.intp)
             sent = allocate(first.owed, zeros, maker.on_hand)
             self._ship(day, maker, first, zeros, sent)
             shipped[0] = sent
-        mean, sd = maker.forecast(day)
+        mean, sd = maker.forecast(day, signal)
         level = order_up_to_level(mean, sd, maker.lead_time, maker_policy.safety_factor)
         owed_down = int(self.tiers[0].owed.sum()) if self.tiers else 0
         position = maker.on_hand + maker.in_transit - owed_down

@@ -20,6 +20,23 @@ from sim.scenario.base import (
 # --------------------------------------------------------------------------- the maker
 
 
+class C2BFeedback(Strict):
+    """C2B demand feedback ([ZTE2014]): store owners report their circles' demand to the maker,
+    which forecasts production (and the first tier's orders) from what consumers asked for
+    blended with the orders it receives. Off by default."""
+
+    enabled: bool = Field(
+        False,
+        description="Whether the maker and the first B2B2C tier forecast from the blend "
+        "w·(consumer demand) + (1 − w)·(orders received) instead of the orders alone.",
+    )
+    weight: Probability = Field(
+        0.5,
+        description="w, the weight of the end-consumer demand signal in the forecast input "
+        "(0: orders only, as without feedback; 1: consumer demand only; assumed).",
+    )
+
+
 class Manufacturer(Strict):
     """The brand owner: production and finished-goods inventory (ODD section 2)."""
 
@@ -36,6 +53,10 @@ class Manufacturer(Strict):
     )
     launch_demand_per_1000_per_day: NonNegative = Field(
         0.2, description="Launch forecast of total demand per 1,000 consumers (all channels)."
+    )
+    c2b_feedback: C2BFeedback = Field(
+        default_factory=C2BFeedback,
+        description="C2B demand feedback from the stores into the forecasts ([ZTE2014]).",
     )
 
 

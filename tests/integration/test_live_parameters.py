@@ -45,6 +45,7 @@ PROBES: list[tuple[str, list[str]]] = [
             "channels.b2c2c.certification.min_audience=5",
             "channels.b2c2c.certification.fee=50",
             "channels.b2c2c.teams.enabled=true",
+            "manufacturer.c2b_feedback.enabled=true",
         ],
     ),
     ("b2b2c_only", ["channels.b2b2c.tiers.0.pricing=monopoly"]),

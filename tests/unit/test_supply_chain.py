@@ -10,6 +10,8 @@ from sim.supply_chain import (
     StockPoint,
     SupplyChain,
     allocate,
+    blended_demand,
+    consumer_demand_by_node,
     order_quantity,
     order_up_to_level,
     serve_from_stock,
@@ -124,3 +126,66 @@ def test_chain_backorders_between_tiers_and_conserves_units() -> None:
         chain.review(day, tiers, maker)
         assert chain.units_held() == chain.produced_total
         assert (chain.tiers[0].owed >= 0).all() and (chain.tiers[1].owed >= 0).all()
+
+
+def test_blended_demand_is_the_weighted_mix() -> None:
+    """x = w·C + (1 − w)·O: orders only at w = 0, consumer demand only at w = 1."""
+    consumer, orders = np.array([10, 0, 4]), np.array([30, 8, 4])
+    assert blended_demand(consumer, orders, 0.25).tolist() == pytest.approx([25.0, 6.0, 4.0])
+    assert blended_demand(consumer, orders, 0.0).tolist() == orders.tolist()
+    assert blended_demand(consumer, orders, 1.0).tolist() == consumer.tolist()
+
+
+def test_consumer_demand_sums_the_retail_demand_below_each_node() -> None:
+    """Retailers 0-3 → regionals [0, 0, 1, 1] → nationals [0, 1]: each national sees the
+    demand of its own retailers; the regionals theirs."""
+    supplier = [np.zeros(2, dtype=np.intp), np.array([0, 1]), np.array([0, 0, 1, 1])]
+    retail = np.array([3, 5, 7, 11])
+    assert consumer_demand_by_node(retail, supplier, [2, 2, 4], 0).tolist() == [8.0, 18.0]
+    supplier[1] = np.array([0, 0])
+    assert consumer_demand_by_node(retail, supplier, [1, 2, 4], 0).tolist() == [26.0]
+    assert consumer_demand_by_node(retail, supplier, [1, 2, 4], 1).tolist() == [8.0, 18.0]
+
+
+def _feedback_chain(
+    feedback: dict[str, object] | None,
+) -> tuple[SupplyChain, list[Tier], Manufacturer]:
+    tiers = [
+        Tier(name="wholesale", markup=0.1, lead_time_days=2, serves=2),
+        Tier(name="shop", markup=0.2, lead_time_days=1),
+    ]
+    maker = Manufacturer(
+        production_lead_time_days=3, **({} if feedback is None else {"c2b_feedback": feedback})
+    )
+    supplier = [np.zeros(1, dtype=np.intp), np.array([0, 0])]
+    chain = SupplyChain(maker, 10.0, tiers, supplier, np.array([5.0, 5.0]))
+    chain.initial_stock(tiers, maker)
+    return chain, tiers, maker
+
+
+def _run_chain(feedback: dict[str, object] | None, demand: list[int]) -> SupplyChain:
+    chain, tiers, maker = _feedback_chain(feedback)
+    shop = chain.tiers[1]
+    for day, units in enumerate(demand, start=1):
+        chain.start_day(day)
+        serve_from_stock(shop, np.repeat([0, 1], [units, units]))
+        chain.review(day, tiers, maker)
+    return chain
+
+
+def test_c2b_feedback_changes_only_the_first_tiers_and_the_makers_forecast_input() -> None:
+    """With w = 1 the wholesaler and the maker record the shops' consumer demand as their
+    forecast input, while the orders they measure are unchanged; w = 0 is the same run as
+    no feedback."""
+    demand = [5, 9, 2, 7, 12, 3, 6, 8]
+    off = _run_chain(None, demand)
+    zero = _run_chain({"enabled": True, "weight": 0.0}, demand)
+    for a, b in zip([off.maker, *off.tiers], [zero.maker, *zero.tiers], strict=True):
+        assert np.array_equal(a.history, b.history) and np.array_equal(a.owed, b.owed)
+    full = _run_chain({"enabled": True, "weight": 1.0}, demand)
+    last = len(demand) % full.tiers[0].window
+    assert full.tiers[0].history[0, last] == 2 * demand[-1]
+    assert full.maker.history[0, last] == 2 * demand[-1]
+    assert full.tiers[0].demand_today[0] == full.tiers[1].orders_today.sum()
+    assert full.tiers[1].history.tolist() == off.tiers[1].history.tolist()
+    assert not np.array_equal(full.maker.history, off.maker.history)

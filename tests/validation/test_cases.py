@@ -9,6 +9,9 @@ direction when the model runs them on a small market (paired seeds, a few second
 * Case 3, FD direct control [ZTE2014]: paying the regional distributors a 7 % rebate at par
   instead of a 7 % markup lowers the shelf price by that factor, sells more through
   distributors, and lowers the maker's B2B2C margin and its profit.
+* Case 4, C2B demand feedback [ZTE2014]: the maker and its national distributors forecasting
+  from consumers' demand half-weighted against the orders they receive shrink the bullwhip at
+  the maker and in production, and fewer shoppers meet an empty shelf.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def run(path: Path, seed: int) -> Run:
         ("shutdown_with_move", "[Shen2020]"),
         ("shutdown_no_closure", "[Shen2020]"),
         ("fd_direct_control", "[ZTE2014]"),
+        ("c2b_feedback", "[ZTE2014]"),
     ],
 )
 def test_a_case_cites_its_source(name: str, source: str) -> None:
@@ -233,3 +237,53 @@ def test_case_3_fd_lowers_the_shelf_price_and_the_maker_pays_for_it(
     assert np.mean(paired(fd, base, value(*b2b2c, "by_tier", "regional", "margin"))) > 0
     assert np.mean(paired(fd, base, value(*b2b2c, "maker_margin"))) < 0
     assert np.mean(paired(fd, base, value("manufacturer", "profit"))) < 0
+
+
+# --------------------------------------------------------------------------- case 4
+
+
+C2B = CASES / "c2b_feedback.yaml"
+BULLWHIP = REPO / "scenarios" / "lessons" / "bullwhip.yaml"
+
+
+def test_case_4_differs_from_the_bullwhip_lesson_in_the_feedback_only() -> None:
+    """The feedback is switched on at w = 0.5; nothing else changes."""
+    c2b, base = resolved(C2B), resolved(BULLWHIP)
+    assert set(differences(base, c2b)) - {"name", "description"} == {
+        "manufacturer.c2b_feedback.enabled"
+    }
+    assert c2b["manufacturer"]["c2b_feedback"] == {"enabled": True, "weight": 0.5}
+
+
+def production_bullwhip(r: Run) -> float:
+    """Var(production started)/Var(retail demand) after the tiers' forecast warm-up (14 days,
+    as the summary's bullwhip ratios)."""
+    frame = r[0].iloc[14:]
+    return float(np.var(frame["production_started"]) / np.var(frame["demand_retail"]))
+
+
+def shelf_misses(r: Run) -> float:
+    """Consumer requests at an empty retail shelf (retail demand less units sold)."""
+    return float((r[0]["demand_retail"] - r[0]["units_b2b2c"]).sum())
+
+
+@pytest.fixture(scope="module")
+def c2b_runs() -> dict[str, list[Run]]:
+    return {"baseline": [run(BULLWHIP, s) for s in SEEDS], "c2b": [run(C2B, s) for s in SEEDS]}
+
+
+def test_case_4_feedback_shrinks_the_bullwhip_at_the_maker(
+    c2b_runs: dict[str, list[Run]],
+) -> None:
+    """Paired over seeds: the national tier's orders (what the maker receives) and production
+    swing less relative to consumer demand, by more than a quarter at the maker, and fewer
+    shoppers meet an empty shelf; the maker's ratio is meaningful (≥ 5 units a node a day)."""
+    c2b, base = c2b_runs["c2b"], c2b_runs["baseline"]
+    for r in (*c2b, *base):
+        assert r[1]["bullwhip_meaningful"]["national"] == 1
+    at_maker = value("channels", "b2b2c", "bullwhip_at_maker")
+    assert max(paired(c2b, base, at_maker)) < 0, paired(c2b, base, at_maker)
+    ratios = [at_maker(x) / at_maker(y) for x, y in zip(c2b, base, strict=True)]
+    assert np.mean(ratios) < 0.75, ratios
+    assert max(paired(c2b, base, production_bullwhip)) < 0
+    assert np.mean(paired(c2b, base, shelf_misses)) < 0
