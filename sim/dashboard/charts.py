@@ -4,7 +4,7 @@ Each chart is a function ``draw_<key>(ax, session)`` over the session's daily se
 asks for a lesson's charts in one figure (:func:`charts_figure`, leaving out the charts of a
 channel or mechanism the scenario does not have) and for the network view
 (:func:`network_figure`). The scenario's events are marked on every chart with a day axis as the
-results folder's figures mark them (:func:`sim.figures.draw_events`): a shaded window while a
+results folder's figures mark them (:func:`sim.figure_style.draw_events`): a shaded window while a
 channel is closed, a crackdown lasts or a changed parameter is set back, a thin line at a
 one-day event, each labelled. Money is in the scenario's currency.
 """
@@ -26,7 +26,7 @@ from sim.dashboard.session import (
     UNAWARE,
     DashboardSession,
 )
-from sim.figures import (
+from sim.figure_style import (
     Marker,
     draw_events,
     event_markers,

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.experiments.statistics import confidence_band, mean_ci
 from sim.experiments.sweep_data import KEY_MEASUREMENTS, SweepData, kpi_bounds, kpi_name, slug
 from sim.experiments.tables import fmt
-from sim.figures import Marker, draw_events, event_markers, legend, place_legends
+from sim.figure_style import Marker, draw_events, event_markers, legend, place_legends
 
 MAX_LINES = 8
 """Points drawn in one time-series figure; with more, the best and worst by the main KPI."""
@@ -175,7 +175,8 @@ def format_axis(
 
 
 def point_events(data: SweepData) -> dict[int, list[Marker]]:
-    """Point id → the dated events of the scenario it ran (:func:`sim.figures.event_markers`)."""
+    """Point id → the dated events of the scenario it ran
+    (:func:`sim.figure_style.event_markers`)."""
     from sim.experiments.sweep_data import scenarios
 
     out = {}
@@ -188,7 +189,7 @@ def point_events(data: SweepData) -> dict[int, list[Marker]]:
 def shade_common_events(
     ax: Any, data: SweepData, points: Sequence[int], named: bool = True
 ) -> None:
-    """Shade the events of the drawn points (:func:`sim.figures.draw_events`), naming the
+    """Shade the events of the drawn points (:func:`sim.figure_style.draw_events`), naming the
     point when only some of the drawn points have the event."""
     events = point_events(data)
     drawn = [events.get(p, []) for p in points]

@@ -45,7 +45,7 @@ from sim.experiments.sweep_data import (
     switched_off,
 )
 from sim.experiments.tables import cell, md_table
-from sim.figures import legend
+from sim.figure_style import legend
 from sim.outputs import CHANNEL_NAMES
 from sim.scenario import CHANNELS
 

@@ -38,7 +38,7 @@ from sim.experiments.store import (
     consolidate,
     read_journal,
 )
-from sim.results import Progress
+from sim.progress import Progress
 
 METADATA_FILE = "metadata.json"
 

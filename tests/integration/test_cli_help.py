@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import HELP, build_parser, main
+from sim.cli import build_parser, main
+from sim.cli_help import HELP
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -24,7 +24,8 @@ from sim.cli import main
 from sim.dashboard.charts import charts_figure, network_figure
 from sim.dashboard.lessons import FREE, LESSONS
 from sim.dashboard.session import DashboardSession
-from sim.figures import Marker, PlainFormatter, event_markers, make_figures
+from sim.figure_style import Marker, PlainFormatter, event_markers
+from sim.figures import make_figures
 from sim.loading import load_scenario
 
 matplotlib.use("Agg")

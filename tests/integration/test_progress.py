@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.results import Progress, final_line, format_seconds, progress_line
+from sim.progress import Progress, final_line, format_seconds, progress_line
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL_RUN = ["--set", "market.consumers=500", "--days", "5"]
