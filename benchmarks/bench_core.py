@@ -58,6 +58,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/three_channels.yaml"
 PYRAMID_SCENARIO = "scenarios/pyramid_unregulated.yaml"
+BRANDS_SCENARIO = "scenarios/three_brands.yaml"
+BRAND_TIME_TARGETS: tuple[tuple[int, float], ...] = ((100_000, 20.0), (1_000_000, 180.0))
+"""Three brands: N × 365 days within this many seconds including the graph build."""
 OUT_DIR = REPO / "benchmarks" / "out"
 
 #: Sizes at or above this use ``--large-repeats`` instead of ``--repeats``.
@@ -638,6 +641,44 @@ def target_lines(results: dict[int, list[ChildResult]], days: int) -> list[str]:
     return lines
 
 
+def _total(r: ChildResult) -> float:
+    return r.data["graph_s"] + r.data["model_s"] + r.data["run_s"]
+
+
+def brand_ratio_lines(
+    brands: dict[int, list[ChildResult]], one: dict[int, list[ChildResult]]
+) -> list[str]:
+    """Three brands against one brand at the same N (when both were measured)."""
+    lines = []
+    for n, runs in brands.items():
+        if n in one:
+            ratio = statistics.median(map(_total, runs)) / statistics.median(map(_total, one[n]))
+            lines.append(f"- N={n:,}: three brands / one brand = {ratio:.2f}× (total time)")
+    return lines
+
+
+def brand_target_lines(brands: dict[int, list[ChildResult]], days: int) -> list[str]:
+    """PASS/FAIL (or SKIP) for the three-brand targets: time, and peak memory at 1M."""
+    lines = []
+    for size, limit in BRAND_TIME_TARGETS:
+        label = f"three brands {size:,} × 365 days ≤ {limit:g} s including graph build"
+        runs = brands.get(size)
+        if runs is None or days != 365:
+            lines.append(f"SKIP {label}: not measured (needs --brand-sizes {size} --days 365)")
+            continue
+        med = statistics.median(map(_total, runs))
+        lines.append(f"{'PASS' if med <= limit else 'FAIL'} {label}: total {med:.2f} s")
+    label = f"three brands {MEMORY_TARGET_SIZE:,} peak memory ≤ 3 GB (3,072 MB)"
+    runs = brands.get(MEMORY_TARGET_SIZE)
+    if runs is None:
+        lines.append(f"SKIP {label}: not measured (needs --brand-sizes {MEMORY_TARGET_SIZE})")
+    else:
+        med = statistics.median(r.peak_rss for r in runs)
+        verdict = "PASS" if med <= MEMORY_TARGET_BYTES else "FAIL"
+        lines.append(f"{verdict} {label}: peak RSS {_mb(med):,.0f} MB")
+    return lines
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (``--worker`` and its options are internal)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -676,6 +717,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         nargs="*",
         default=[20_000, 100_000],
         help=f"sizes of the pyramid case ({PYRAMID_SCENARIO}), one run each; none to skip",
+    )
+    ap.add_argument(
+        "--brand-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help=f"sizes of the three-brand market ({BRANDS_SCENARIO}), one run each; none to skip",
     )
     ap.add_argument("--scenario", default=SCENARIO, help=argparse.SUPPRESS)
     ap.add_argument("--no-write", action="store_true", help="do not write benchmarks/out/")
@@ -731,6 +779,18 @@ def main(argv: list[str] | None = None) -> int:
         res = run_child([*worker, "--scenario", PYRAMID_SCENARIO])
         _log(f"[bench]   run {res.data['run_s']:.2f} s, agents {res.data['agents']:,}")
         pyramid.setdefault(n, []).append(res)
+
+    brands: dict[int, list[ChildResult]] = {}
+    for n in args.brand_sizes:
+        _log(f"[bench] three brands N={n:,} …")
+        worker = ["--worker", "core", "--n", str(n), "--days", str(args.days)]
+        res = run_child([*worker, "--scenario", BRANDS_SCENARIO])
+        d = res.data
+        _log(
+            f"[bench]   graph {d['graph_s']:.3f} s, model {d['model_s']:.3f} s, "
+            f"run {d['run_s']:.2f} s, peak RSS {_mb(res.peak_rss):,.0f} MB"
+        )
+        brands.setdefault(n, []).append(res)
 
     agents = None
     if not args.skip_agents:
@@ -814,11 +874,27 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"N={n:,}: {r[0].data['agents']:,}" for n, r in pyramid.items()),
             "",
         ]
+    if brands:
+        report += [
+            "## Three brands",
+            "",
+            f"Scenario `{BRANDS_SCENARIO}` (three brands on the three-channel market, every "
+            f"mechanism of `{SCENARIO}` on for each) with `market.consumers=N`, {args.days} "
+            "days, one run per size, measured as above. Ratio: the three-brand total over the "
+            "one-brand median total of the same N in this run.",
+            "",
+            *core_table(brands, args.days),
+            "",
+            *detail_table(brands),
+            "",
+            *brand_ratio_lines(brands, results),
+            "",
+        ]
     if agents is not None:
         report += ["## Per-agent Mesa vs vectorised word of mouth", "", *agents_section(agents), ""]
     if profile is not None:
         report += ["## Profile", "", *profile_section(profile), ""]
-    targets = target_lines(results, args.days)
+    targets = target_lines(results, args.days) + brand_target_lines(brands, args.days)
     report += ["## Targets", "", *[f"    {line}" for line in targets], ""]
     text = "\n".join(report)
     print(text)

@@ -21,6 +21,7 @@ LOGISTICS = "logistics_providers"
 ADVERTISING = "advertising_platforms"
 PARTICIPANTS = "pyramid_agents"
 LIQUIDATORS = "liquidators"
+MENTORS = "mentors"
 
 DISTRIBUTOR_REBATES = "distributor_rebates"
 """Ledger flow of the rebates the maker pays to distributor tiers paid by rebate (FD)."""

@@ -25,6 +25,8 @@ Construction (ODD: Initialisation):
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from sim.graph import SocialGraph
@@ -150,6 +152,18 @@ class AudienceGraph:
             _clipped_normal(params.group_trust_mean, params.group_trust_sd, len(kind), rng),
         )
         return cls(n, poster, reader, kind, trust)
+
+    def for_brand(self) -> AudienceGraph:
+        """The same ties for another brand: its own trust, annoyance and mutes (the followers
+        and group members are people's; what they think of a poster's selling is per brand)."""
+        twin = copy.copy(self)
+        twin.trust = self.trust.copy()
+        twin.annoyance = np.zeros_like(self.annoyance)
+        twin.annoyance_day = np.zeros_like(self.annoyance_day)
+        twin.muted = np.zeros_like(self.muted)
+        twin.blocked = np.zeros_like(self.blocked)
+        twin.muted_count = twin.blocked_count = twin.store_ties = 0
+        return twin
 
     # ------------------------------------------------------------------ reads
 

@@ -121,3 +121,57 @@ def pick_weighted(
     idx = np.minimum(idx, ends[has] - 1)
     out[has] = idx
     return out
+
+
+def nested_logit_choice(
+    v: np.ndarray,
+    available: np.ndarray,
+    outside: float | None,
+    scale: float,
+    u_brand: np.ndarray,
+    u_channel: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw a brand and a channel per row from a nested logit with one nest per brand.
+
+    With V_bc the utility of brand *b* through channel *c* and λ = ``scale``, the nest's
+    inclusive value is ``I_b = ln Σ_c exp(V_bc/λ)`` over its available channels, and
+
+        Pr(b) = exp(λ·I_b) / (exp(u₀) + Σ_b' exp(λ·I_b')),   Pr(c | b) = exp(V_bc/λ) / exp(I_b)
+
+    where the outside option u₀ is a nest of its own (left out when ``outside`` is None).
+    λ = 1 gives the plain logit over brand × channel; a smaller λ makes a brand's channels
+    closer substitutes for each other than for another brand's [Train2009, ch. 4].
+
+    Args:
+        v: Utilities (m, B, C).
+        available: Boolean (m, B, C).
+        outside: u₀, or None when there is no outside option.
+        scale: λ in (0, 1].
+        u_brand, u_channel: One uniform per row for each level.
+
+    Returns:
+        ``(brand, channel)`` per row: brand -1 with channel -1 for the outside option, brand -2
+        for rows with nothing available.
+    """
+    m, n_brands, _ = v.shape
+    scaled = np.where(available, v / scale, -np.inf)
+    top = scaled.max(axis=2)
+    has = np.isfinite(top)
+    safe_top = np.where(has, top, 0.0)
+    total = np.where(available, np.exp(scaled - safe_top[:, :, None]), 0.0).sum(axis=2)
+    inclusive = safe_top + np.log(np.where(has, total, 1.0))
+    upper = np.empty((m, n_brands + 1))
+    upper[:, :n_brands] = scale * inclusive
+    upper[:, n_brands] = outside if outside is not None else 0.0
+    upper_avail = np.empty((m, n_brands + 1), dtype=bool)
+    upper_avail[:, :n_brands] = has
+    upper_avail[:, n_brands] = outside is not None
+    nest = logit_choice(upper, upper_avail, u_brand)
+    brand = np.where(nest == n_brands, -1, nest)
+    brand[nest < 0] = -2
+    channel = np.full(m, -1, dtype=np.int64)
+    rows = np.flatnonzero(brand >= 0)
+    if len(rows):
+        b = brand[rows]
+        channel[rows] = logit_choice(v[rows, b] / scale, available[rows, b], u_channel[rows])
+    return brand, channel

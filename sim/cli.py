@@ -691,6 +691,22 @@ def kpi_table(summary: dict) -> str:
         f"adopters {summary['adopters_end']:,} | identified {m['identified_customers']:,} | "
         f"stores active {stores['active_end']:,} (opened {stores['opened']:,})"
     )
+    brands = summary.get("brands")
+    if brands:
+        first = next(iter(brands))
+        rows = [("brand", "units", "market share", "via micro-stores", "profit", "stores")]
+        for name, b in brands.items():
+            rows.append(
+                (
+                    name,
+                    f"{b['units_total']:,}",
+                    f"{b['market_share']:.1%}",
+                    f"{b['micro_store_share']:.1%}",
+                    f"{b['profit']:,.0f}",
+                    f"{b['active_stores_end']:,} of {b['stores_opened']:,}",
+                )
+            )
+        lines += ["", f"brands (the rows above are {first}'s):", *align_columns(rows)]
     return "\n".join(lines)
 
 

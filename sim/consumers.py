@@ -84,6 +84,8 @@ class ConsumerPopulation:
         self.degree = np.zeros(n, dtype=np.int32)
         self.time_cost = np.zeros(n, dtype=np.float32)
         self.social_cost = np.zeros(n, dtype=np.float32)
+        self.selling_elsewhere: np.ndarray | None = None
+        """With several brands: who runs an open store of another brand (may not open one)."""
 
     @classmethod
     def create(
@@ -146,6 +148,23 @@ class ConsumerPopulation:
             opening.social_cost_mean_per_day, opening.social_cost_sd_per_day, n, rng
         )
         return pop
+
+    def for_brand(self, params: Scenario, rng: np.random.Generator) -> ConsumerPopulation:
+        """The crowd as seen by a rival brand (``params`` its scenario).
+
+        The person's columns are shared (the same arrays): need day, price sensitivity, the
+        time and social costs of running a store and the number of friends. The brand's are
+        drawn for it as :meth:`create` draws them: segment (its fans and employees), habits,
+        attitude, awareness; adoption, purchases, the store owned and the retail region start
+        empty.
+        """
+        rival = ConsumerPopulation.create(params, self.degree, rng)
+        rival.need_day = self.need_day
+        rival.price_sensitivity = self.price_sensitivity
+        rival.time_cost = self.time_cost
+        rival.social_cost = self.social_cost
+        rival.degree = self.degree
+        return rival
 
     def view(self, i: int) -> ConsumerView:
         """A readable snapshot of consumer ``i``."""

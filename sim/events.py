@@ -3,9 +3,10 @@
 Actions: ``close_channel`` / ``reopen_channel`` (e.g. the 2020 offline shutdown,
 [Epidemic2020]), ``open_to_public`` (micro-stores beyond employees, [Suning2015]),
 ``competitor_enters`` (the outside option gains utility), ``platform_crackdown`` (posts above a
-rate are throttled, heavy posters risk a ban; M7), and ``set`` (any live parameter by dotted
-path: a price, a rebate, an ad budget; validated when the scenario is loaded). Events act on the
-:class:`~sim.market.MarketState` only.
+rate are throttled, heavy posters risk a ban; M7), ``owners_switch`` (top store owners stop
+selling the brand or move to another; carried out by :mod:`sim.owner_moves`), and ``set``
+(any live parameter by dotted path: a price, a rebate, an ad budget; validated when the
+scenario is loaded). Events act on the :class:`~sim.market.MarketState` only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sim.scenario import (
     CompetitorEnters,
     Event,
     OpenToPublic,
+    OwnersSwitch,
     PlatformCrackdown,
     ReopenChannel,
     SetParameters,
@@ -40,6 +42,8 @@ def describe(event: Event) -> str:
             return "platform crackdown: " + ", ".join(x for x in parts if x)
         case SetParameters(values=v):
             return "set " + ", ".join(f"{k}={val}" for k, val in v.items())
+        case OwnersSwitch(top_stores=k, to_brand=b):
+            return f"top {k} store owners " + (f"move to {b}" if b else "stop selling")
     raise TypeError(f"unknown event {event!r}")
 
 
@@ -64,6 +68,8 @@ def apply_events(market: MarketState, day: int) -> list[str]:
                 market.crackdown = (event, until)
             case SetParameters(values=v):
                 market.params = apply_values(market.params, v)
+            case OwnersSwitch():
+                market.owner_moves.append(event)
         applied.append(describe(event))
     market.event_log.extend((day, e) for e in applied)
     return applied

@@ -140,8 +140,16 @@ def load_run(folder: Path) -> Run:
         scenario=scenario,
         markers=event_markers(events or [], scenario, last),
         currency=str(scenario.get("currency") or DEFAULT_CURRENCY),
-        title=f"{summary['scenario']} (seed {summary['seed']}, {summary['consumers']:,} consumers)",
+        title=f"{summary['scenario']}{_focal(summary)} (seed {summary['seed']}, "
+        f"{summary['consumers']:,} consumers)",
     )
+
+
+def _focal(summary: dict[str, Any]) -> str:
+    """``, brand <name>`` when the run has several brands (its other figures are the focal
+    brand's), else nothing."""
+    brands = summary.get("brands")
+    return f", brand {next(iter(brands))}" if brands else ""
 
 
 def make_figures(folder: Path) -> list[Path]:
@@ -169,7 +177,109 @@ def make_figures(folder: Path) -> list[Path]:
         policies = summary.get("posting_policies", [])
         drawn.append(_trust(run, policies, out / "trust_and_muting.png"))
         drawn.append(_sales_per_post(run, policies, out / "sales_per_post.png"))
+    if summary.get("brands"):
+        drawn.append(_brands(run, list(summary["brands"]), out / "market_share_by_brand.png"))
+    if summary.get("distributor_stores"):
+        kind = np.asarray(run.stores.get("kind", []), dtype=str)
+        drawn.append(
+            _survival(
+                run,
+                [
+                    ("distributor-run stores", kind == "distributor", "#7f3b08"),
+                    (
+                        "the other stores (fans, employees, opportunists, influencers)",
+                        kind != "distributor",
+                        CHANNEL_COLORS["b2c2c"],
+                    ),
+                ],
+                "Distributor-run stores against the others",
+                out / "distributor_stores.png",
+            )
+        )
+    if summary.get("mentors") and "course_fee" in run.stores:
+        trained = np.asarray(run.stores["course_fee"], dtype=float) > 0
+        drawn.append(
+            _survival(
+                run,
+                [
+                    ("stores of trainees (bought a mentor's course)", trained, "#7f3b08"),
+                    ("the other stores", ~trained, CHANNEL_COLORS["b2c2c"]),
+                ],
+                "Trainees' stores against the others",
+                out / "mentors.png",
+            )
+        )
     return [p for p in drawn if p is not None]
+
+
+def _survival(
+    run: Run, groups: list[tuple[str, np.ndarray, str]], title: str, path: Path
+) -> Path | None:
+    """Share of the stores opened so far that are still open, by group of stores (rows of
+    ``stores.csv``: with several brands the focal brand's)."""
+    st = run.stores
+    if not len(st.get("opened_day", [])):
+        return None
+    day = run.day
+    opened = np.asarray(st["opened_day"], dtype=float)
+    closed = np.array([float(x) if str(x) not in ("", "nan") else np.inf for x in st["closed_day"]])
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for label, mask, color in groups:
+        if not mask.any():
+            continue
+        o, c = opened[mask], closed[mask]
+        ever = np.array([(o <= d).sum() for d in day], dtype=float)
+        still = np.array([((o <= d) & (c > d)).sum() for d in day], dtype=float)
+        share = np.divide(still, ever, out=np.full(len(day), np.nan), where=ever > 0)
+        ax.plot(day, share, color=color, label=f"{label} ({int(mask.sum()):,} opened)")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of the stores opened so far still open")
+    ax.set_title(f"{title}: {run.title}", fontsize=10)
+    _time_axis(ax, run)
+    legend(ax, fontsize=8)
+    return _save(fig, path)
+
+
+BRAND_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
+"""One colour per brand (the focal brand first), in order."""
+
+
+def _brands(run: Run, names: list[str], path: Path) -> Path:
+    """Market share (28-day units), micro-store sales and cumulative profit, by brand; the
+    rivals' own moves (follow rules, dated events) marked in their colour."""
+    fig, axes = _panels(3, width=5.0)
+    day, ts = run.day, run.ts
+    window = 28
+    total = sum(rolling_mean(ts[f"units_total.{b}"], window) for b in names)
+    scale, unit = money_scale(
+        [ts[f"manufacturer_profit_cumulative.{b}"] for b in names], run.currency
+    )
+    for k, b in enumerate(names):
+        color = BRAND_COLORS[k % len(BRAND_COLORS)]
+        units = rolling_mean(ts[f"units_total.{b}"], window)
+        share = np.divide(units, total, out=np.full(len(units), np.nan), where=total > 0)
+        axes[0].plot(day, share, color=color, label=b)
+        axes[1].plot(day, rolling_mean(ts[f"units_b2c2c.{b}"], 7), color=color, label=b)
+        axes[2].plot(day, ts[f"manufacturer_profit_cumulative.{b}"] / scale, color=color, label=b)
+        if k == 0:
+            continue
+        for event in run.summary["brands"][b].get("events", []):
+            for ax in axes:
+                ax.axvline(event["day"], color=color, ls=":", lw=1.0, gid="reference")
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel(f"market share of units ({window}-day sums)")
+    axes[0].set_title("Market share by brand", fontsize=10)
+    axes[1].set_ylim(bottom=0)
+    axes[1].set_ylabel("units sold through micro-stores per day (7-day mean)")
+    axes[1].set_title("Micro-store sales by brand", fontsize=10)
+    axes[2].axhline(0, color="grey", lw=0.8, gid="reference")
+    axes[2].set_ylabel(f"maker's cumulative profit ({unit})")
+    axes[2].set_title("Profit by brand", fontsize=10)
+    for ax in axes:
+        _time_axis(ax, run, labels=ax is axes[0])
+        legend(ax, fontsize=8)
+    fig.suptitle(f"{run.title}; dotted: the rivals' moves", fontsize=10)
+    return _save(fig, path)
 
 
 def _save(fig: Figure, path: Path) -> Path:

@@ -236,6 +236,21 @@ class Friendships:
         friendships.sums.track("detractors", detractor)
         return friendships
 
+    def for_brand(self, attitude: np.ndarray, adopted: np.ndarray, spam: Spam) -> Friendships:
+        """The same friendships for another brand: trust starts from the same draws (it is
+        trust in a person) and the tolerance is the reader's; annoyance, mutes, detractors and
+        the friend sums are the brand's own."""
+        twin = Friendships(
+            self.graph,
+            self.trust.copy(),
+            self.uniform_trust,
+            self.tolerance,
+            attitude < spam.detractor_attitude,
+        )
+        twin.sums.track("adopters", adopted)
+        twin.sums.track("detractors", twin.detractor)
+        return twin
+
     # ------------------------------------------------------------------ reads
 
     def trust_in_owners(self, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim import graph as graphs
-from sim.scenario import Scenario, semantic_problems
+from sim.scenario import DistributorStores, OwnersSwitch, Scenario, semantic_problems
 from sim.validation import (
     Key,
     Origin,
@@ -418,9 +418,55 @@ def validate_data(data: dict[str, Any], origins: dict[Key, Origin], fallback: Or
         for key, message in semantic_problems(scenario)
     ]
     problems.extend(_check_set_events(scenario, origins, fallback))
+    if not problems:
+        problems.extend(_check_brands(scenario, origins, fallback))
     if problems:
         raise ScenarioError(sorted_problems(problems))
     return scenario
+
+
+def brand_scenario(scenario: Scenario, index: int) -> Scenario:
+    """The scenario of rival ``brands[index]``: the focal scenario with the rival's changes,
+    its name as ``manufacturer.brand`` and its own events (when it states none, the focal's
+    but its ``owners_switch`` events, which are about the focal brand's stores). The market's
+    ``brands`` and ``distributor_stores`` stay with the focal scenario.
+
+    Raises ScenarioValueError if a change does not fit the schema.
+    """
+    brand = scenario.brands[index]
+    base = scenario.model_copy(update={"brands": [], "distributor_stores": DistributorStores()})
+    values = {"manufacturer.brand": brand.name, **brand.changes}
+    derived = apply_values(base, values)
+    if brand.events is not None:
+        events = list(brand.events)
+    else:
+        events = [e for e in scenario.events if not isinstance(e, OwnersSwitch)]
+    return derived.model_copy(update={"events": events})
+
+
+def _check_brands(
+    scenario: Scenario, origins: dict[Key, Origin], fallback: Origin
+) -> list[Problem]:
+    """Each rival's scenario must validate, and so must its events."""
+    problems: list[Problem] = []
+    for i, brand in enumerate(scenario.brands):
+        try:
+            derived = brand_scenario(scenario, i)
+        except ScenarioValueError as exc:
+            key: Key = ("brands", i, "changes", exc.path) if exc.path else ("brands", i, "changes")
+            if exc.path and exc.path not in brand.changes:
+                key = ("brands", i, "changes")
+            problems.append(Problem(origin_for(key, origins, fallback), dotted(key), exc.detail))
+            continue
+        for found, message in semantic_problems(derived, market=False):
+            where: Key = (
+                ("brands", i, *found) if found[:1] == ("events",) else ("brands", i, "changes")
+            )
+            problems.append(Problem(origin_for(where, origins, fallback), dotted(where), message))
+        events_origin = origin_for(("brands", i, "events"), origins, fallback)
+        for problem in _check_set_events(derived, {}, events_origin):
+            problems.append(Problem(events_origin, f"brands.{i}.{problem.path}", problem.message))
+    return problems
 
 
 def _check_set_events(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.scenario import CHANNELS, PlatformCrackdown, Scenario
+from sim.scenario import CHANNELS, OwnersSwitch, PlatformCrackdown, Scenario
 
 
 @dataclass
@@ -44,6 +44,7 @@ class MarketState:
         outside_utility_shift: Sum of competitors' entries added to the outside option.
         crackdown: The platform crackdown in force and its last day (None: to the end), or None.
         event_log: ``(day, description)`` of every event applied.
+        owner_moves: ``owners_switch`` events of today, carried out by the model.
         units_sold_total: Units sold to consumers since day 0 (for the conservation check).
     """
 
@@ -56,6 +57,8 @@ class MarketState:
         self.crackdown: tuple[PlatformCrackdown, int | None] | None = None
         self.event_log: list[tuple[int, str]] = []
         self.units_sold_total = 0
+        self.owner_moves: list[OwnersSwitch] = []
+        """``owners_switch`` events applied today, for the model to carry out (case 5)."""
 
     def is_open(self, channel: str) -> bool:
         return bool(self.channel_open[channel])

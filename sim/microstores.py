@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.accounting import CONSUMERS, MAKER, STORE_OWNERS, Ledger
+from sim.accounting import CONSUMERS, MAKER, MENTORS, STORE_OWNERS, Ledger
 from sim.audience import AudienceGraph
 from sim.choice import pick_weighted
 from sim.consumers import EMPLOYEE, ConsumerPopulation
@@ -23,7 +23,14 @@ from sim.posting import adapt_posting
 from sim.rebates import pay_rebates, rebate_rates
 from sim.scenario import B2C2C
 from sim.shopping import book_maker_sale
-from sim.stores import InfluencerThreshold, StoreBook, StoreRoster, store_kinds, teamed
+from sim.stores import (
+    DISTRIBUTOR_KIND,
+    InfluencerThreshold,
+    StoreBook,
+    StoreRoster,
+    store_kinds,
+    teamed,
+)
 
 
 def consideration_hazard(
@@ -130,6 +137,41 @@ def assign_teams(joined_before: int, joining: int, size: int) -> np.ndarray:
     return ((joined_before + np.arange(joining)) // size).astype(np.int32)
 
 
+def top_stores(book: StoreBook, count: int) -> np.ndarray:
+    """The ``count`` open stores with the most units sold so far (ties: lower id): the mentors."""
+    ids = book.open_ids
+    order = np.lexsort((ids, -book.units[ids]))
+    return ids[order[:count]]
+
+
+class GrowingColumn:
+    """A per-store float column that grows with the store book (zeros for new rows)."""
+
+    def __init__(self, dtype: type) -> None:
+        self.values = np.zeros(0, dtype=dtype)
+
+    def _fit(self, top: int) -> None:
+        if top >= len(self.values):
+            grown = np.zeros(max(2 * len(self.values), top + 1, 64), dtype=self.values.dtype)
+            grown[: len(self.values)] = self.values
+            self.values = grown
+
+    def __setitem__(self, ids: np.ndarray, value: float) -> None:
+        if len(ids):
+            self._fit(int(ids.max()))
+            self.values[ids] = value
+
+    def add(self, ids: np.ndarray, amount: float) -> None:
+        if len(ids):
+            self._fit(int(ids.max()))
+            np.add.at(self.values, ids, amount)
+
+    def column(self, size: int) -> np.ndarray:
+        """The first ``size`` values (one per store)."""
+        self._fit(size)
+        return self.values[:size]
+
+
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
     """``Ī ← Ī + (I_today − Ī)/span`` for open stores."""
     ids = book.open_ids
@@ -146,6 +188,8 @@ class MicroStoreChannel:
             ``expected_units_per_audience_per_year``/365 and follows what open stores sell,
             ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R: the open stores' audience trust).
         team_members_joined: stores that have joined a team since day 0 (``teams``).
+        mentor_fees, trainee_fee: per store, course fees earned as a mentor and paid as a
+            trainee (``mentors``).
     """
 
     holds_stock = False
@@ -179,6 +223,11 @@ class MicroStoreChannel:
             opening.expected_units_per_audience_per_year / 365.0
         )
         self.team_members_joined = 0
+        self.mentor_stores = np.zeros(0, dtype=np.int64)
+        self.mentor_fees = GrowingColumn(np.float64)
+        """Course fees each store's owner earned as a mentor (``mentors``)."""
+        self.trainee_fee = GrowingColumn(np.float64)
+        """Fee each store's owner paid for its course (0: no course)."""
 
     # ------------------------------------------------------------------ seams of the day
 
@@ -236,6 +285,7 @@ class MicroStoreChannel:
         if book.size:
             update_income_ewma(book, b2c2c.closing.review_days)
             old = ids[day - book.opened_day[ids] >= b2c2c.closing.review_days]
+            old = old[book.kind[old] != DISTRIBUTOR_KIND]  # they decide for all their brands
             if len(old):
                 owners = book.owner[old]
                 time_cost = c.time_cost[owners]
@@ -267,6 +317,8 @@ class MicroStoreChannel:
         p = self.market.params.channels.b2c2c
         c = self.consumers
         eligible = c.aware & (c.store < 0)
+        if c.selling_elsewhere is not None:
+            eligible &= ~c.selling_elsewhere
         employees_ok = day >= p.rollout.employees_from_day
         public_from = self.market.public_from_day
         public_ok = public_from is not None and day >= public_from
@@ -293,6 +345,11 @@ class MicroStoreChannel:
             time_cost,
             c.social_cost[weighing],
         )
+        pitched = self._pitch(weighing)
+        if pitched is not None:
+            gain = income * (p.mentors.income_promise - 1.0) - p.mentors.fee / p.closing.review_days
+            pitched &= gain > 0  # the course is bought where the promise outweighs the fee
+            value = value + pitched * gain
         if p.certification.enabled:
             value = value - certification_fee_per_day(p, is_emp[weighing])
             opens = (value > 0) & passes_certification(p, reach, is_emp[weighing])
@@ -315,12 +372,34 @@ class MicroStoreChannel:
         )
         uplines = self._choose_uplines(new) if p.upline_rebate_rates else np.full(len(new), -1)
         ids = self.roster.open(new, kinds, uplines, day, today)
+        if pitched is not None:
+            self._enrol(ids[pitched[opens]])
         if offered is not None:
             joining = ids[offered[opens]]
             self.book.team[joining] = assign_teams(
                 self.team_members_joined, len(joining), p.teams.size
             )
             self.team_members_joined += len(joining)
+
+    def _pitch(self, weighing: np.ndarray) -> np.ndarray | None:
+        """Who of the consumers weighing a store hears a mentor's pitch (None: no mentors)."""
+        mentors = self.market.params.channels.b2c2c.mentors
+        if not mentors.enabled:
+            return None
+        self.mentor_stores = top_stores(self.book, mentors.mentors)
+        if len(self.mentor_stores) == 0:
+            return None
+        return self.rng.random(len(weighing)) < mentors.pitched_share
+
+    def _enrol(self, trainees: np.ndarray) -> None:
+        """New stores of trainees: each pays the fee to a mentor drawn uniformly."""
+        if len(trainees) == 0:
+            return
+        fee = self.market.params.channels.b2c2c.mentors.fee
+        mentor = self.mentor_stores[self.rng.integers(0, len(self.mentor_stores), len(trainees))]
+        self.mentor_fees.add(mentor, fee)
+        self.trainee_fee[trainees] = fee
+        self.ledger.transfer(CONSUMERS, MENTORS, fee * len(trainees), "mentor_fees")
 
     def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:
         """A new store's upline: an open store among the owner's friends, drawn by trust."""

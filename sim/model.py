@@ -23,26 +23,27 @@ import mesa
 import numpy as np
 
 from sim import graph as graphs
-from sim.accounting import DISTRIBUTOR_REBATES, Ledger, ProfitAndLoss
 from sim.advertising import buy_advertising
-from sim.agents import Distributor, Manufacturer, MicroStore
-from sim.audience import AudienceGraph
+from sim.brand_shopping import BrandShopping
+from sim.brands import (
+    BrandMarket,
+    FollowRules,
+    brand_measures,
+    build_brand,
+    mark_selling_elsewhere,
+)
 from sim.choice import ChannelOffer
 from sim.conservation import violations
-from sim.consumers import ConsumerPopulation, ConsumerView
-from sim.diffusion import AwarenessStage
+from sim.consumers import ConsumerView
+from sim.distributor_stores import DistributorStores
 from sim.events import apply_events
-from sim.friendships import Friendships
-from sim.market import DayCounters, MarketState
+from sim.loading import brand_scenario
+from sim.market import DayCounters
 from sim.measures import daily_measures
-from sim.microstores import MicroStoreChannel
-from sim.outputs import DISTRIBUTOR_REBATE_COST, has_rebate_tiers, measurement_names
-from sim.posting import PostingStage
+from sim.outputs import DISTRIBUTOR_REBATE_COST, measurement_names
+from sim.owner_moves import switch_owners
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
-from sim.shopping import ShoppingStage
-from sim.stores import InfluencerThreshold, SocialChannel, StoreBook, StoreRoster
-from sim.supply_chain import SupplyStage, build_supply_chain, stock_day_zero
 
 
 class ChannelModel(mesa.Model):
@@ -87,90 +88,40 @@ class ChannelModel(mesa.Model):
             graph_seed,
             graph_cache_dir if p.graph.cache else None,
         )
-        self.market = MarketState(scenario)
-        self.consumers = ConsumerPopulation.create(p, self.graph.degree, self.rng)
-        c = self.consumers
-        self.friendships = Friendships.create(
-            self.graph, p.trust, p.spam, c.attitude, c.adopted, self.rng
-        )
-        self.audience = AudienceGraph.create(self.graph, p.audience, self.rng)
-        self.ledger = Ledger()
-        self.today = DayCounters()
-
-        self.supply = build_supply_chain(p, self.graph, c.region, self.rng)
-        self.manufacturer = Manufacturer(self, self.supply, self.ledger, c, self.market)
-        self.distributors: list[list[Distributor]] = []
-        for k, point in enumerate(self.supply.tiers):
-            self.distributors.append(
-                [
-                    Distributor(
-                        self, self.supply, self.market, k, i, self.distributors, self.manufacturer
-                    )
-                    for i in range(point.count)
-                ]
-            )
-        stock_day_zero(self.supply, p, self.ledger, self.today)
-        self.sell_in_cost_of_goods = self.today.units_from_maker * p.product.unit_cost
+        self.brands = [build_brand(self, p, self.graph, self.rng)]
+        """Every brand's state and stages; the first is the scenario's own (focal) brand."""
+        for i in range(len(p.brands)):
+            rival = brand_scenario(p, i)
+            self.brands.append(build_brand(self, rival, self.graph, self.rng, self.brands[0]))
+        focal = self.brands[0]
+        self.market = focal.market
+        self.consumers = focal.consumers
+        self.friendships = focal.friendships
+        self.audience = focal.audience
+        self.ledger = focal.ledger
+        self.today = focal.today
+        self.supply = focal.supply
+        self.manufacturer = focal.manufacturer
+        self.distributors = focal.distributors
+        self.sell_in_cost_of_goods = focal.sell_in_cost_of_goods
         """Goods at unit cost sold to the distributors on day 0 (in the opening profit)."""
-        self.accounts = ProfitAndLoss(
-            self.ledger.flows_total["wholesale"]
-            - self.sell_in_cost_of_goods
-            - self.ledger.flows_total.get(DISTRIBUTOR_REBATES, 0.0)
+        self.accounts = focal.accounts
+        self.stores = focal.stores
+        self.store_agents = focal.store_agents
+        self.social = focal.social
+        self.supply_stage = focal.supply_stage
+        self.posting = focal.posting
+        self.awareness = focal.awareness
+        self.shopping = focal.shopping
+        self.brand_shopping = BrandShopping(self.brands, self.rng) if p.brands else None
+        self.follow_rules = FollowRules(p)
+        self.distributor_stores = (
+            DistributorStores(p, self.brands, self.rng) if p.distributor_stores.count else None
         )
-
-        self.stores = StoreBook()
-        self.store_agents: list[MicroStore] = []
-        roster = StoreRoster(self.stores, c, self.friendships, self.audience, self.market, self.rng)
-        influencer_degree = InfluencerThreshold(c.degree)
-        b2c2c = p.channels.b2c2c
-        self.social: SocialChannel
-        if b2c2c.enabled and b2c2c.stock_pressure.enabled:
-            self.social = Pyramid(
-                self.stores,
-                roster,
-                c,
-                self.friendships,
-                self.audience,
-                self.supply.maker,
-                self.market,
-                self.ledger,
-                influencer_degree,
-                self.rng,
-            )
-        else:
-            self.social = MicroStoreChannel(
-                self.stores,
-                roster,
-                c,
-                self.friendships,
-                self.audience,
-                self.market,
-                self.ledger,
-                influencer_degree,
-                self.rng,
-            )
-
-        self.supply_stage = SupplyStage(self.supply, self.market, self.ledger)
-        self.posting = PostingStage(
-            self.stores, roster, self.friendships, self.audience, c, self.market, self.rng
-        )
-        self.awareness = AwarenessStage(
-            c, self.friendships, self.audience, self.supply, self.market, self.rng
-        )
-        self.shopping = ShoppingStage(
-            c,
-            self.friendships,
-            self.audience,
-            self.stores,
-            self.social,
-            self.supply,
-            self.market,
-            self.ledger,
-            self.rng,
-        )
+        """Distributor-run stores carrying several brands (case 2), or None."""
 
         self.measures: dict[str, float] = {}
-        self.rebate_tiers = has_rebate_tiers(scenario)
+        self.rebate_tiers = focal.rebate_tiers
         """Whether a B2B2C tier is paid by rebate (its daily cost is then measured)."""
         names = measurement_names(scenario)
         self.datacollector = mesa.DataCollector(
@@ -181,12 +132,16 @@ class ChannelModel(mesa.Model):
 
     def step(self) -> None:
         """Simulate one day (stages 1–8)."""
+        if self.brand_shopping is not None:
+            self._step_brands()
+            return
         day = self.steps
-        today = self.today = DayCounters()
+        today = self.today = self.brands[0].today = DayCounters()
         self.ledger.start_day()
         self.stores.start_day()
         self.social.start_day()
         today.events = apply_events(self.market, day)  # 1
+        self._owner_moves(day)
         self.supply_stage.receive(day)  # 2
         buy_advertising(self.market, self.ledger, self.graph.n)
         posts = self.posting.run(day, today)  # 3
@@ -195,33 +150,83 @@ class ChannelModel(mesa.Model):
         self.shopping.run(day, today)  # 5
         self.supply_stage.review(day, today)  # 6
         self.social.lifecycle(day, today)  # 7
-        self._add_store_agents()
-        day_accounts = self.accounts.close_day(  # 8
-            self.ledger.flows_today,
-            today.units_from_maker,
-            self.social.units_returned_today(),
-            self.market.params.product.unit_cost,
-        )
-        self.measures = daily_measures(
-            today,
-            day_accounts,
-            self.ledger,
-            self.consumers,
-            self.friendships,
-            self.audience,
-            self.stores,
-            self.social,
-            self.supply,
-            self.market,
-        )
-        if self.rebate_tiers:
-            self.measures[DISTRIBUTOR_REBATE_COST] = day_accounts.cost_distributor_rebates
+        self._distributor_stores(day)
+        self.brands[0].add_store_agents(self)
+        self.measures = self._close_day(self.brands[0])  # 8
         self.datacollector.collect(self)
 
-    def _add_store_agents(self) -> None:
-        """A Mesa handle for every store row opened today."""
-        for i in range(len(self.store_agents), self.stores.size):
-            self.store_agents.append(MicroStore(self, self.stores, i, self.store_agents))
+    def _step_brands(self) -> None:
+        """One day with several brands: each brand's stages, one choice over brand × channel."""
+        day = self.steps
+        brands = self.brands
+        for b in brands:
+            b.today = DayCounters()
+            b.ledger.start_day()
+            b.stores.start_day()
+            b.social.start_day()
+            b.today.events = apply_events(b.market, day)  # 1
+        self.follow_rules.apply(day, brands)
+        self._owner_moves(day)
+        self.today = brands[0].today
+        for b in brands:
+            b.supply_stage.receive(day)  # 2
+            buy_advertising(b.market, b.ledger, self.graph.n)
+        posts = [b.posting.run(day, b.today) for b in brands]  # 3
+        for b, posted in zip(brands, posts, strict=True):
+            exposure = b.awareness.run(day, posted)  # 4
+            b.posting.prompt_purchases(day, exposure)
+        self.brand_shopping.run(day)  # 5
+        for b in brands:
+            b.supply_stage.review(day, b.today)  # 6
+        for b in brands:
+            mark_selling_elsewhere(brands)
+            b.social.lifecycle(day, b.today)  # 7
+        self._distributor_stores(day)
+        for b in brands:
+            b.add_store_agents(self)
+        for b in brands:
+            b.measures = self._close_day(b)  # 8
+        self.follow_rules.observe(day, brands)
+        self.measures = dict(brands[0].measures)
+        self.measures.update(brand_measures(brands))
+        self.datacollector.collect(self)
+
+    def _owner_moves(self, day: int) -> None:
+        """Carry out today's ``owners_switch`` events of every brand (case 5)."""
+        for b in self.brands:
+            for event in b.market.owner_moves:
+                switch_owners(day, event, b, self.brands)
+            b.market.owner_moves.clear()
+
+    def _distributor_stores(self, day: int) -> None:
+        """Distributor-run stores open on their day, and review their income (case 2)."""
+        if self.distributor_stores is not None:
+            self.distributor_stores.review(day)
+            self.distributor_stores.open(day)
+
+    def _close_day(self, b: BrandMarket) -> dict[str, float]:
+        """Close a brand's accounts for the day and measure it."""
+        day_accounts = b.accounts.close_day(
+            b.ledger.flows_today,
+            b.today.units_from_maker,
+            b.social.units_returned_today(),
+            b.market.params.product.unit_cost,
+        )
+        measures = daily_measures(
+            b.today,
+            day_accounts,
+            b.ledger,
+            b.consumers,
+            b.friendships,
+            b.audience,
+            b.stores,
+            b.social,
+            b.supply,
+            b.market,
+        )
+        if b.rebate_tiers:
+            measures[DISTRIBUTOR_REBATE_COST] = day_accounts.cost_distributor_rebates
+        return measures
 
     # ------------------------------------------------------------------ reads
 
@@ -261,15 +266,20 @@ class ChannelModel(mesa.Model):
         return self.supply.units_held() + self.social.units_held()
 
     def invariant_violations(self) -> list[str]:
-        """Conservation and range checks; an empty list means all hold (ODD 7.9)."""
-        return violations(
-            self.supply,
-            self.social,
-            self.ledger,
-            self.stores,
-            self.consumers,
-            self.friendships,
-            self.audience,
-            self.market,
-            self.day,
-        )
+        """Conservation and range checks; an empty list means all hold (ODD 7.9). With several
+        brands every brand is checked and each problem names its brand."""
+        found = []
+        for b in self.brands:
+            problems = violations(
+                b.supply,
+                b.social,
+                b.ledger,
+                b.stores,
+                b.consumers,
+                b.friendships,
+                b.audience,
+                b.market,
+                self.day,
+            )
+            found += [f"{b.name}: {x}" if len(self.brands) > 1 else x for x in problems]
+        return found

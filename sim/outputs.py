@@ -294,8 +294,93 @@ def has_teams(scenario: Scenario) -> bool:
     return b2c2c.enabled and b2c2c.teams.enabled and not b2c2c.stock_pressure.enabled
 
 
+def has_mentors(scenario: Scenario) -> bool:
+    """Whether a run's micro-stores may be sold training (``channels.b2c2c.mentors``)."""
+    b2c2c = scenario.channels.b2c2c
+    return b2c2c.enabled and b2c2c.mentors.enabled and not b2c2c.stock_pressure.enabled
+
+
+MENTOR_SUMMARY = [
+    Output("mentors.trainees", "trainees (stores opened after a course)", "stores"),
+    Output("mentors.fees_paid", "course fees paid", "money"),
+    Output("mentors.mentors_paid", "mentors who sold a course", "consumers"),
+    Output("mentors.fee_income_per_mentor", "course fees per mentor", "money"),
+    Output("mentors.rebate_income_per_mentor", "rebate income per mentor", "money"),
+    Output("mentors.trainees_active_end", "trainees' stores open (end)", "stores"),
+    Output("mentors.trainee_survival_share", "trainees' stores open at the end", "share"),
+    Output("mentors.trainee_units_per_store", "units per trainee's store", "units/store"),
+    Output(
+        "mentors.trainee_mean_net",
+        "trainees' mean rebate income less the fee",
+        "money",
+        "over every trainee",
+    ),
+    Output("mentors.trainee_share_at_loss", "trainees at a loss", "share", "income below fee"),
+    Output("mentors.others_opened", "stores opened without a course", "stores"),
+    Output("mentors.other_survival_share", "other stores open at the end", "share"),
+    Output("mentors.other_units_per_store", "units per other store", "units/store"),
+]
+"""The summary of a run with paid mentors (case 6)."""
+
+
 def measurements_of(scenario: Scenario) -> list[Output]:
-    """The measurements a run of ``scenario`` records."""
+    """The measurements a run of ``scenario`` records: the focal brand's, then with rival
+    brands the ``<measure>.<brand>`` columns of every brand."""
+    return measurements_of_brand(scenario) + brand_measurements(scenario)
+
+
+BRAND_MEASURES: tuple[str, ...] = (
+    "units_b2b2c",
+    "units_b2c",
+    "units_b2c2c",
+    "units_total",
+    "manufacturer_profit",
+    "manufacturer_profit_cumulative",
+    "active_stores",
+    "stores_opened",
+    "mean_trust_in_owners",
+    "detractors",
+    "aware",
+    "adopters",
+)
+"""With several brands, a brand's own measures repeated as ``<measure>.<brand>`` columns."""
+
+MARKET_SHARE = Output(
+    "market_share",
+    "market share",
+    "share",
+    "the brand's share of the day's units sold by every brand (0 on a day none sold)",
+)
+
+
+def brand_names(scenario: Scenario) -> list[str]:
+    """The brands of a run, the focal brand first (empty with one brand: no brand columns)."""
+    if not scenario.brands:
+        return []
+    return [scenario.manufacturer.brand, *(b.name for b in scenario.brands)]
+
+
+def brand_measurements(scenario: Scenario) -> list[Output]:
+    """The ``<measure>.<brand>`` columns of a run with several brands."""
+    core = {o.name: o for o in measurements_of_brand(scenario)}
+    out = []
+    for brand in brand_names(scenario):
+        for name in BRAND_MEASURES:
+            o = core[name]
+            out.append(Output(f"{name}.{brand}", f"{o.label}, {brand}", o.unit, o.description))
+        out.append(
+            Output(
+                f"market_share.{brand}",
+                f"market share, {brand}",
+                MARKET_SHARE.unit,
+                MARKET_SHARE.description,
+            )
+        )
+    return out
+
+
+def measurements_of_brand(scenario: Scenario) -> list[Output]:
+    """The focal brand's own measurements (the unprefixed columns)."""
     b2c2c = scenario.channels.b2c2c
     levels = [x.name for x in b2c2c.stock_pressure.levels] if has_pyramid(scenario) else None
     return measurements(
@@ -596,6 +681,11 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
         out += _spam_summary(scenario)
     if has_teams(scenario):
         out += _teams_summary()
+    if has_mentors(scenario):
+        out += MENTOR_SUMMARY
+    out += brand_summary_outputs(scenario)
+    if scenario.distributor_stores.count:
+        out += DISTRIBUTOR_STORE_SUMMARY
     out += [
         Output("conservation.units_produced", "units produced", "units"),
         Output("conservation.units_sold", "units sold", "units"),
@@ -603,6 +693,61 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
         Output("conservation.money_imbalance", "money imbalance", "money"),
     ]
     return out
+
+
+BRAND_SUMMARY: tuple[tuple[str, str, str], ...] = (
+    *((f"units_{ch}", f"units sold, {CHANNEL_NAMES[ch]}", "units") for ch in CHANNELS),
+    ("units_total", "units sold, all channels", "units"),
+    ("market_share", "market share of units", "share"),
+    ("micro_store_share", "share of its units through micro-stores", "share"),
+    ("profit", "maker's profit", "money"),
+    ("stores_opened", "micro-stores opened", "stores"),
+    ("active_stores_end", "active micro-stores (end)", "stores"),
+    ("stores_sold", "stores that sold", "stores"),
+    ("units_per_store", "units per store opened", "units"),
+    ("mean_trust_in_owners_end", "friends' trust in store owners (end)", "share"),
+    ("detractors_end", "detractors (end)", "consumers"),
+    ("aware_end", "aware consumers (end)", "consumers"),
+    ("adopters_end", "adopters (end)", "consumers"),
+)
+"""The ``brands.<brand>.<key>`` numbers of a summary with several brands."""
+
+
+DISTRIBUTOR_STORE_SUMMARY = [
+    Output("distributor_stores.opened", "distributor-run stores opened", "stores"),
+    Output("distributor_stores.active_end", "distributor-run stores open (end)", "stores"),
+    Output("distributor_stores.survival_share", "distributor-run stores open at the end", "share"),
+    Output("distributor_stores.units", "units sold by distributor-run stores", "units"),
+    Output(
+        "distributor_stores.units_per_store",
+        "units per distributor-run store",
+        "units",
+        "every brand it carries",
+    ),
+    Output(
+        "distributor_stores.income_per_store",
+        "rebate income per distributor-run store",
+        "money",
+        "every brand it carries",
+    ),
+    Output(
+        "distributor_stores.other_stores_opened",
+        "other stores opened",
+        "stores",
+        "the other micro-stores of the brands they carry",
+    ),
+    Output("distributor_stores.other_survival_share", "other stores open at the end", "share"),
+    Output("distributor_stores.other_units_per_store", "units per other store", "units"),
+]
+"""The summary of a run with distributor-run stores (case 2)."""
+
+
+def brand_summary_outputs(scenario: Scenario) -> list[Output]:
+    return [
+        Output(f"brands.{brand}.{key}", f"{text}, {brand}", unit)
+        for brand in brand_names(scenario)
+        for key, text, unit in BRAND_SUMMARY
+    ]
 
 
 def summary_keys(scenario: Scenario) -> list[str]:
@@ -622,7 +767,7 @@ def label(name: str, scenario: Scenario | None = None) -> str:
 def find(name: str, scenario: Scenario | None = None) -> Output | None:
     """The declared output of that name, or None."""
     if scenario is None:
-        return _reference_outputs().get(name)
+        return _reference_outputs().get(name) or _brand_output(name)
     for o in (*measurements_of(scenario), *summary_outputs(scenario)):
         if o.name == name:
             return o
@@ -638,4 +783,28 @@ def _reference_outputs() -> dict[str, Output]:
     for scenario in (pyramid, Scenario()):
         for o in (*measurements_of(scenario), *summary_outputs(scenario)):
             out[o.name] = o
+    for o in (*DISTRIBUTOR_STORE_SUMMARY, *MENTOR_SUMMARY):
+        out[o.name] = o
     return out
+
+
+def _brand_output(name: str) -> Output | None:
+    """A brand's column (``<measure>.<brand>``) or summary number (``brands.<brand>.<key>``)
+    of any brand name, declared as :func:`brand_measurements` and
+    :func:`brand_summary_outputs` declare it."""
+    if name.startswith("brands."):
+        brand, _, key = name.removeprefix("brands.").partition(".")
+        for k, text, unit in BRAND_SUMMARY:
+            if k == key:
+                return Output(name, f"{text}, {brand}", unit)
+        return None
+    measure, _, brand = name.rpartition(".")
+    if not brand or not measure:
+        return None
+    if measure == MARKET_SHARE.name:
+        return Output(name, f"market share, {brand}", MARKET_SHARE.unit, MARKET_SHARE.description)
+    if measure in BRAND_MEASURES:
+        o = _reference_outputs().get(measure)
+        if o is not None:
+            return Output(name, f"{o.label}, {brand}", o.unit, o.description)
+    return None

@@ -34,7 +34,7 @@ import numpy as np
 from sim.accounting import DISTRIBUTOR_REBATES, MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.longtail import gini, long_tail, top_share
-from sim.outputs import has_rebate_tiers, has_teams
+from sim.outputs import has_mentors, has_rebate_tiers, has_teams
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
@@ -159,6 +159,9 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
     teams = has_teams(model.params_initial)
     if teams:
         header.append("team")
+    fees = model.social.trainee_fee.column(s.size) if has_mentors(model.params_initial) else None
+    if fees is not None:
+        header.append("course_fee")
     if pyramid:
         header += [
             "level",
@@ -193,6 +196,8 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
         )
         if teams:
             rows[-1].append(int(s.team[i]) if s.team[i] >= 0 else "")
+        if fees is not None:
+            rows[-1].append(float(fees[i]))
         if pyramid:
             rows[-1] += [
                 levels[int(s.level[i])],
@@ -365,7 +370,14 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "posting_policies": [pol.name for pol in p.channels.b2c2c.posting.policies],
         "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
         **({"teams": teams_summary(model)} if has_teams(p) else {}),
+        **({"mentors": mentors_summary(model)} if has_mentors(p) else {}),
         "events": [{"day": d, "event": e} for d, e in model.market.event_log],
+        **({"brands": brands_summary(model, frame)} if len(model.brands) > 1 else {}),
+        **(
+            {"distributor_stores": model.distributor_stores.summary()}
+            if model.distributor_stores is not None
+            else {}
+        ),
         "conservation": {
             "units_produced": model.supply.produced_total,
             "units_sold": model.market.units_sold_total,
@@ -373,6 +385,34 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
             "money_imbalance": model.ledger.imbalance(),
         },
     }
+
+
+def brands_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
+    """Each brand's totals on a market of several brands (the focal brand first)."""
+    totals = {b.name: int(frame[f"units_total.{b.name}"].sum()) for b in model.brands}
+    market = sum(totals.values())
+    out: dict[str, Any] = {}
+    last = frame.iloc[-1]
+    for b in model.brands:
+        units = {ch: int(frame[f"units_{ch}.{b.name}"].sum()) for ch in CHANNELS}
+        store_units = b.stores.column("units")
+        out[b.name] = {
+            **{f"units_{ch}": u for ch, u in units.items()},
+            "units_total": totals[b.name],
+            "market_share": totals[b.name] / market if market else 0.0,
+            "micro_store_share": units["b2c2c"] / totals[b.name] if totals[b.name] else 0.0,
+            "profit": float(b.accounts.cumulative),
+            "stores_opened": int(b.stores.size),
+            "active_stores_end": int(last[f"active_stores.{b.name}"]),
+            "stores_sold": int((store_units > 0).sum()),
+            "units_per_store": float(store_units.mean()) if len(store_units) else 0.0,
+            "mean_trust_in_owners_end": float(last[f"mean_trust_in_owners.{b.name}"]),
+            "detractors_end": int(last[f"detractors.{b.name}"]),
+            "aware_end": int(last[f"aware.{b.name}"]),
+            "adopters_end": int(last[f"adopters.{b.name}"]),
+            "events": [{"day": d, "event": e} for d, e in b.market.event_log],
+        }
+    return out
 
 
 def pyramid_summary(model: ChannelModel, frame: Any) -> dict[str, Any]:
@@ -438,6 +478,38 @@ def teams_summary(model: ChannelModel) -> dict[str, Any]:
             "mean_trust_in_owners_end": float(trust[mine].sum() / f) if f else float("nan"),
         }
     return out
+
+
+def mentors_summary(model: ChannelModel) -> dict[str, Any]:
+    """Who profits from paid mentors (``channels.b2c2c.mentors``): their fees against their
+    rebates, and the trainees' stores against the others, over every store opened."""
+    book = model.stores
+    social = model.social
+    size = book.size
+    fee = social.trainee_fee.column(size)
+    earned = social.mentor_fees.column(size)
+    units = book.column("units")
+    income = book.column("rebate_income")
+    is_open = book.column("is_open")
+    trained = fee > 0
+    mentors = earned > 0
+    net = income[trained] - fee[trained]
+    n, others = int(trained.sum()), int((~trained).sum())
+    return {
+        "trainees": n,
+        "fees_paid": float(fee.sum()),
+        "mentors_paid": int(mentors.sum()),
+        "fee_income_per_mentor": float(earned[mentors].mean()) if mentors.any() else 0.0,
+        "rebate_income_per_mentor": float(income[mentors].mean()) if mentors.any() else 0.0,
+        "trainees_active_end": int(is_open[trained].sum()),
+        "trainee_survival_share": float(is_open[trained].mean()) if n else 0.0,
+        "trainee_units_per_store": float(units[trained].mean()) if n else 0.0,
+        "trainee_mean_net": float(net.mean()) if n else 0.0,
+        "trainee_share_at_loss": float((net < 0).mean()) if n else 0.0,
+        "others_opened": others,
+        "other_survival_share": float(is_open[~trained].mean()) if others else 0.0,
+        "other_units_per_store": float(units[~trained].mean()) if others else 0.0,
+    }
 
 
 def spam_summary(frame: Any, p: Scenario) -> dict[str, Any]:

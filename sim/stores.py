@@ -23,8 +23,8 @@ from sim.friendships import Friendships
 from sim.market import DayCounters, MarketState
 from sim.scenario import B2C2C
 
-EMPLOYEE_KIND, FAN_KIND, OPPORTUNIST_KIND, INFLUENCER_KIND = 0, 1, 2, 3
-STORE_KINDS: tuple[str, ...] = ("employee", "fan", "opportunist", "influencer")
+EMPLOYEE_KIND, FAN_KIND, OPPORTUNIST_KIND, INFLUENCER_KIND, DISTRIBUTOR_KIND = 0, 1, 2, 3, 4
+STORE_KINDS: tuple[str, ...] = ("employee", "fan", "opportunist", "influencer", "distributor")
 
 
 class StoreBook:

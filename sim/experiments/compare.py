@@ -56,6 +56,8 @@ DEFAULT_REPLICATIONS = 5
 SMOOTHING_DAYS = 7
 MEASUREMENTS = KEY_MEASUREMENTS
 """The measurements a comparison keeps (those the scenarios record)."""
+BRAND_MEASUREMENTS = ("units_total", "units_b2c2c", "market_share", "active_stores")
+"""With several brands, each brand's daily columns a comparison keeps too."""
 
 
 # --------------------------------------------------------------------------- the experiment
@@ -141,7 +143,9 @@ def compare_plan(
     kept: set[str] = set()
     for base in plan.bases:
         kept.update(measurement_names(base))
-    data["measurements"] = [m for m in MEASUREMENTS if m in kept]
+    names = [m for base in plan.bases for m in measurement_names(base)]
+    by_brand = list(dict.fromkeys(m for m in names if m.rpartition(".")[0] in BRAND_MEASUREMENTS))
+    data["measurements"] = [m for m in MEASUREMENTS if m in kept] + by_brand
     return experiment_from_data(data, Path.cwd(), origins)
 
 
@@ -381,6 +385,35 @@ def comparison_figures(data: SweepData, out: Path) -> tuple[list[Figure], list[s
                 f"The maker's accrued profit to date, {band}. Where a line crosses zero the "
                 "channel mix has paid back its launch costs; the slope at the end is the "
                 "current profit rate.",
+            )
+        )
+    brands = sorted(
+        {c.rpartition(".")[2] for c in ts.columns if c.startswith("market_share.")},
+        key=lambda b: list(ts.columns).index(f"market_share.{b}"),
+    )
+    if brands:
+        share_window = 4 * window
+        fig, axes = plt.subplots(2, len(brands), figsize=(4.6 * len(brands), 7.6), squeeze=False)
+        for k, b in enumerate(brands):
+            top, bottom = axes[0, k], axes[1, k]
+            _overlay(top, data, f"market_share.{b}", colors, window=share_window)
+            top.set_ylim(0, 1)
+            top.set_title(f"{b}: market share of units ({share_window}-day mean)", fontsize=10)
+            format_axis(top, "y", label="share of the day's units, all brands")
+            _events(top, data, named=k == 0)
+            _overlay(bottom, data, f"units_b2c2c.{b}", colors, window=window)
+            bottom.set_ylim(bottom=0)
+            bottom.set_title(f"{b}: micro-store units per day{smooth}", fontsize=10)
+            format_axis(bottom, "y", label="units sold a day")
+            _events(bottom, data, named=False)
+        _legend(axes[0, 0], data, colors)
+        drawn += [f"market_share.{b}" for b in brands] + [f"units_b2c2c.{b}" for b in brands]
+        figures.append(
+            Figure(
+                save_figure(fig, out / "compare_market_share_by_brand.png"),
+                "Market share and micro-store sales by brand",
+                f"One column per brand: its share of the units all brands sold (top) and its "
+                f"units sold through micro-stores (bottom), {band}.",
             )
         )
     shares = [m for m in ("aware", "adopters", "identified_customers") if m in ts.columns]

@@ -375,8 +375,10 @@ class Experiment(Strict):
         None,
         description="Summary keys the report centres on, e.g. manufacturer.profit, "
         "channels.b2c2c.units (the first is the main KPI). Default: the maker's profit, units "
-        "by enabled channel, identified customers, the top-20 % stores' share, and the spam "
-        "and pyramid measures when present.",
+        "by enabled channel, identified customers, the top-20 % stores' share, the spam "
+        "and pyramid measures when present, each brand's units, market share, micro-store "
+        "units, profit and stores with several brands, and the distributor-run stores' and "
+        "mentors' measures when present.",
     )
     design: Design | None = Field(None, description="The points to run (default: the base).")
 

@@ -234,7 +234,35 @@ def default_outputs(summary: pd.DataFrame) -> list[str]:
         keys += SPAM_KPIS
     if any_on(summary, "mechanisms.pyramid"):
         keys += PYRAMID_KPIS
+    keys += [k for k in summary.columns if is_brand_kpi(k)]
+    keys += [f"distributor_stores.{k}" for k in DISTRIBUTOR_STORE_KPIS]
+    keys += [f"mentors.{k}" for k in MENTOR_KPIS]
     return [k for k in keys if k in summary.columns]
+
+
+BRAND_KPIS = ("units_total", "market_share", "units_b2c2c", "profit", "stores_opened")
+"""With several brands, each brand's default KPIs (``brands.<brand>.<key>``)."""
+DISTRIBUTOR_STORE_KPIS = (
+    "survival_share",
+    "other_survival_share",
+    "units_per_store",
+    "other_units_per_store",
+    "income_per_store",
+)
+MENTOR_KPIS = (
+    "trainees",
+    "fees_paid",
+    "fee_income_per_mentor",
+    "rebate_income_per_mentor",
+    "trainee_survival_share",
+    "other_survival_share",
+    "trainee_mean_net",
+    "trainee_share_at_loss",
+)
+
+
+def is_brand_kpi(key: str) -> bool:
+    return key.startswith("brands.") and key.rpartition(".")[2] in BRAND_KPIS
 
 
 # --------------------------------------------------------------------------- tables

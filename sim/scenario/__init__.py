@@ -22,6 +22,7 @@ from sim.scenario.b2c2c import (
     B2C2C,
     POLICY_PRESETS,
     Closing,
+    Mentors,
     Opening,
     Posting,
     PostingPolicy,
@@ -40,6 +41,13 @@ from sim.scenario.base import (
     Probability,
     Share,
     Strict,
+)
+from sim.scenario.brands import (
+    BRAND_PATHS,
+    Brand,
+    DistributorStores,
+    FollowRule,
+    brand_path_problem,
 )
 from sim.scenario.channels import (
     B2B2C,
@@ -60,6 +68,7 @@ from sim.scenario.events import (
     Event,
     EventBase,
     OpenToPublic,
+    OwnersSwitch,
     PlatformCrackdown,
     ReopenChannel,
     SetParameters,
@@ -121,10 +130,24 @@ class Scenario(Strict):
     manufacturer: Manufacturer = Field(default_factory=Manufacturer)
     channels: Channels = Field(default_factory=Channels)
     events: list[Event] = Field(default_factory=list, description="Dated events (M9).")
+    distributor_stores: DistributorStores = Field(
+        default_factory=DistributorStores,
+        description="Micro-stores run by distributors, carrying several brands (case 2).",
+    )
+    brands: list[Brand] = Field(
+        default_factory=list,
+        description="Rival brands on the same market (none: the focal brand alone).",
+        max_length=12,
+    )
 
 
-def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
-    """Cross-section checks that need the whole scenario: (key path, message) pairs."""
+def semantic_problems(
+    scenario: Scenario, market: bool = True
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-section checks that need the whole scenario: (key path, message) pairs.
+
+    ``market``: also the checks of the market's brands (off for a rival's own scenario, whose
+    brand references are checked with the market's)."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, event in enumerate(scenario.events):
         if isinstance(event, CloseChannel | ReopenChannel) and not (
@@ -149,6 +172,8 @@ def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
                 "have: set spam.enabled to false or use e.g. a dense erdos_renyi graph",
             )
         )
+    if market:
+        problems += brand_problems(scenario)
     from sim.graph.generators import size_problem
 
     graph = scenario.graph.model_dump(exclude={"type", "seed", "cache"})
@@ -177,6 +202,62 @@ def semantic_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], s
             )
         )
     return problems
+
+
+def brand_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Rival brands: distinct names, brand-level changes only, leaders that exist."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    names = [scenario.manufacturer.brand]
+    for i, brand in enumerate(scenario.brands):
+        if brand.name in names:
+            problems.append((("brands", i, "name"), f"brand name {brand.name!r} is used twice"))
+        names.append(brand.name)
+        for path in brand.changes:
+            why = brand_path_problem(path)
+            if why is not None and _has_path(scenario, path):
+                problems.append((("brands", i, "changes", path), why))
+    known = ", ".join(names)
+    for k, name in enumerate(scenario.distributor_stores.brands or []):
+        if name not in names:
+            problems.append((("distributor_stores", "brands", k), f"no brand {name!r} ({known})"))
+    for where, events, own in [
+        (("events",), scenario.events, names[0]),
+        *((("brands", i, "events"), b.events or [], b.name) for i, b in enumerate(scenario.brands)),
+    ]:
+        for j, event in enumerate(events):
+            target = event.to_brand if isinstance(event, OwnersSwitch) else None
+            if target is not None and (target not in names or target == own):
+                problems.append(((*where, j, "to_brand"), f"no other brand {target!r} ({known})"))
+    for i, brand in enumerate(scenario.brands):
+        rule = brand.follow
+        if rule is None:
+            continue
+        if rule.leader not in names or rule.leader == brand.name:
+            others = ", ".join(n for n in names if n != brand.name)
+            problems.append(
+                (("brands", i, "follow", "leader"), f"no other brand {rule.leader!r} ({others})")
+            )
+        for j, path in enumerate(rule.copies):
+            try:
+                check_live_path(path)
+            except ValueError as exc:
+                problems.append((("brands", i, "follow", "copies", j), str(exc)))
+    return problems
+
+
+def _has_path(scenario: Scenario, path: str) -> bool:
+    """Whether a dotted path names a parameter of the scenario (list items by index)."""
+    node: object = scenario
+    for part in path.split("."):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return False
+            node = node[int(part)]
+        elif isinstance(node, Strict) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            return False
+    return True
 
 
 def check_live_path(path: str) -> None:
@@ -210,6 +291,7 @@ __all__ = [
     "B2B2C",
     "B2C",
     "B2C2C",
+    "BRAND_PATHS",
     "CHANNELS",
     "CHANNEL_HABIT",
     "FROZEN_PATHS",
@@ -220,6 +302,7 @@ __all__ = [
     "Attitudes",
     "Audience",
     "BarabasiAlbertGraph",
+    "Brand",
     "ChannelConstants",
     "ChannelWeights",
     "Channels",
@@ -232,18 +315,22 @@ __all__ = [
     "Day",
     "Days",
     "Diffusion",
+    "DistributorStores",
     "EdgeListGraph",
     "ErdosRenyiGraph",
     "Event",
     "EventBase",
+    "FollowRule",
     "Graph",
     "GraphBase",
     "LinearDemand",
     "Manufacturer",
     "Market",
+    "Mentors",
     "NonNegative",
     "OpenToPublic",
     "Opening",
+    "OwnersSwitch",
     "PlatformCrackdown",
     "Positive",
     "Posting",
@@ -267,6 +354,8 @@ __all__ = [
     "TierPricing",
     "Trust",
     "WattsStrogatzGraph",
+    "brand_path_problem",
+    "brand_problems",
     "channel_enabled",
     "check_live_path",
     "semantic_problems",

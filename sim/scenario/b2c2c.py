@@ -147,6 +147,30 @@ class Teams(Strict):
     )
 
 
+class Mentors(Strict):
+    """Paid "mentors" ([MicroBusiness2015], [NotTaobao2015]: training sold to would-be sellers
+    who are promised an income): owners of the best-selling stores pitch a course to a share of
+    the consumers who weigh opening; a pitched consumer believes the store will earn
+    ``income_promise`` times what stores are seen to earn, weighs the fee over the review
+    period, and pays it to a mentor if it opens. Off by default."""
+
+    enabled: bool = Field(False, description="Whether mentors sell training.")
+    mentors: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        10, description="Mentors: the owners of this many best-selling open stores (assumed)."
+    )
+    pitched_share: Probability = Field(
+        0.5, description="Share of would-be owners weighing a store who hear a pitch (assumed)."
+    )
+    fee: NonNegative = Field(
+        300.0, description="Price of the course, paid to the mentor on opening (assumed)."
+    )
+    income_promise: Annotated[float, Field(ge=1.0, le=1000.0)] = Field(
+        5.0,
+        description="Factor on the expected rebate income a trainee believes (assumed: the "
+        "articles' promised incomes, far above what stores earn).",
+    )
+
+
 POLICY_PRESETS: dict[str, dict[str, float]] = {
     "spammer": {"posts_per_day": 5.0, "content_quality": 0.1, "peak_share": 0.2},
     "community": {"posts_per_day": 0.5, "content_quality": 0.8, "peak_share": 0.8},
@@ -466,6 +490,7 @@ class B2C2C(Strict):
     opening: Opening = Field(default_factory=Opening)
     certification: Certification = Field(default_factory=Certification)
     teams: Teams = Field(default_factory=Teams)
+    mentors: Mentors = Field(default_factory=Mentors)
     posting: Posting = Field(default_factory=Posting)
     closing: Closing = Field(default_factory=Closing)
     stock_pressure: StockPressure = Field(default_factory=StockPressure)

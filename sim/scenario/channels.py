@@ -40,6 +40,11 @@ class C2BFeedback(Strict):
 class Manufacturer(Strict):
     """The brand owner: production and finished-goods inventory (ODD section 2)."""
 
+    brand: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")] = Field(
+        "brand",
+        description="The brand's name (with rival ``brands``, columns <measure>.<brand>).",
+    )
+
     production_capacity_per_day: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Units that can be completed per day; null: unlimited."
     )

@@ -72,13 +72,27 @@ class SetParameters(EventBase):
     values: dict[str, Any] = Field(description="Dotted parameter path → new value.")
 
 
+class OwnersSwitch(EventBase):
+    """The brand's best-selling store owners stop selling it, or move to another brand with
+    their circle's trust (case 5, [ZTE2014]: loyalty to the owner's personal brand)."""
+
+    action: Literal["owners_switch"]
+    top_stores: Annotated[int, Field(ge=1)] = Field(
+        20, description="How many of the brand's open stores, by units sold so far."
+    )
+    to_brand: str | None = Field(
+        None, description="The brand their owners move to (null: they stop selling)."
+    )
+
+
 Event = Annotated[
     CloseChannel
     | ReopenChannel
     | OpenToPublic
     | CompetitorEnters
     | PlatformCrackdown
-    | SetParameters,
+    | SetParameters
+    | OwnersSwitch,
     Field(discriminator="action"),
 ]
 
@@ -92,6 +106,9 @@ FROZEN_PATHS: tuple[str, ...] = (
     "graph",
     "product.name",
     "product.kind",
+    "manufacturer.brand",
+    "brands",
+    "distributor_stores",
     "manufacturer.production_lead_time_days",
     "manufacturer.forecast_window_days",
     "channels.b2b2c.enabled",

@@ -331,6 +331,12 @@ class Choice(Strict):
         description="Utility of not buying the brand (a competitor, or nothing); null removes "
         "the option so a consumer in need always buys when a channel is open.",
     )
+    brand_nest_scale: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.6,
+        description="With several brands, the nested-logit scale λ of a brand's channels: 1 "
+        "makes the choice a plain logit over brand × channel; below 1 a brand's channels are "
+        "closer substitutes for each other than for another brand's (assumed).",
+    )
 
 
 class Spam(Strict):

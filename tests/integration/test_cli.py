@@ -391,7 +391,8 @@ GRAPH_TYPES = (
     "complete, edgelist"
 )
 ACTIONS = (
-    "close_channel, reopen_channel, open_to_public, competitor_enters, platform_crackdown, set"
+    "close_channel, reopen_channel, open_to_public, competitor_enters, platform_crackdown, set, "
+    "owners_switch"
 )
 
 # id -> (files to create, arguments after "run", expected stderr lines)

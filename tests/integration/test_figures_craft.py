@@ -32,7 +32,11 @@ matplotlib.use("Agg")
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(
-    [*(REPO / "scenarios").glob("*.yaml"), *(REPO / "scenarios/lessons").glob("*.yaml")]
+    [
+        *(REPO / "scenarios").glob("*.yaml"),
+        *(REPO / "scenarios/lessons").glob("*.yaml"),
+        *(REPO / "scenarios/cases" / f"{n}.yaml" for n in ("distributor_run_stores", "paid_mentors")),
+    ]
 )
 SMALL = ("--set", "market.consumers=2000", "--days", "140", "--seed", "3", "--no-progress")
 CURRENCY_RUN = "three_channels"  # run with another currency than the default
@@ -47,6 +51,9 @@ EVERY_FIGURE = {
     "pyramid_profit_and_loss.png",
     "trust_and_muting.png",
     "sales_per_post.png",
+    "market_share_by_brand.png",
+    "distributor_stores.png",
+    "mentors.png",
 }
 
 

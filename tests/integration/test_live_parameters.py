@@ -38,6 +38,7 @@ PROBES: list[tuple[str, list[str]]] = [
         ],
     ),
     ("three_channels", ["product.kind=one_time"]),
+    ("three_channels", ["brands=[{name: rival, changes: {product.list_price: 950}}]"]),
     (
         "three_channels",
         [
@@ -46,6 +47,7 @@ PROBES: list[tuple[str, list[str]]] = [
             "channels.b2c2c.certification.fee=50",
             "channels.b2c2c.teams.enabled=true",
             "manufacturer.c2b_feedback.enabled=true",
+            "channels.b2c2c.mentors.enabled=true",
         ],
     ),
     ("b2b2c_only", ["channels.b2b2c.tiers.0.pricing=monopoly"]),

@@ -14,7 +14,13 @@ from sim.loading import load_scenario
 from sim.model import ChannelModel
 from sim.results import summarize
 
-SCENARIOS = sorted(Path(__file__).resolve().parents[2].joinpath("scenarios").glob("*.yaml"))
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = [
+    *sorted(SHIPPED.glob("*.yaml")),
+    *(SHIPPED / "cases" / f"{name}.yaml" for name in ("distributor_run_stores", "paid_mentors")),
+]
+"""Every shipped scenario at the top level (three_brands: several brands), distributor-run
+stores and paid mentors."""
 
 
 def numbers_of(summary: dict[str, Any]) -> list[str]:

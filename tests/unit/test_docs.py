@@ -48,7 +48,14 @@ def test_odd_output_list_is_up_to_date() -> None:
 # --------------------------------------------------------------------------- names in the ODD
 
 REPO = Path(__file__).resolve().parents[2]
-OUTPUT_FILES = {"timeseries.csv", "stores.csv", "summary.json", "scenario.yaml", "events.csv"}
+OUTPUT_FILES = {
+    "timeseries.csv",
+    "stores.csv",
+    "summary.json",
+    "scenario.yaml",
+    "events.csv",
+    "market_share_by_brand.png",
+}
 YAML_WORDS = {"extends", "type", "day", "action", "null", "true", "false", "DataCollector"}
 
 
@@ -136,6 +143,12 @@ def test_every_name_the_odd_gives_exists() -> None:
     outputs = {o.name for s in (default, pyramid) for o in measurements_of(s)}
     outputs |= {o.name for s in (default, pyramid) for o in summary_outputs(s)}
     outputs |= {o.name for o in measurements(["<tier>"], ["<policy>"], ["<level>"])}
+    rivals = Scenario.model_validate(
+        {"manufacturer": {"brand": "focal"}, "brands": [{"name": "rival"}]}
+    )
+    by_brand = [o.name for o in (*measurements_of(rivals), *summary_outputs(rivals))]
+    outputs |= {n.replace("rival", "<brand>") for n in by_brand if "rival" in n}
+    outputs |= {"<measure>.<brand>", "brands.<brand>.*", "brands.<brand>.events"}
     placeholders = {re.sub(r"<[a-z]+>", "", n) for n in outputs} | {
         n for o in outputs for n in o.split(".")
     }

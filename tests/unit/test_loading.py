@@ -542,7 +542,7 @@ def test_override_replacing_graph_mapping(here: Path) -> None:
             "events=[{day: 1, action: foo}]",
             "--set events=[{day: 1, action: foo}]: events.0: unknown event action 'foo'; "
             "expected one of: close_channel, reopen_channel, open_to_public, "
-            "competitor_enters, platform_crackdown, set",
+            "competitor_enters, platform_crackdown, set, owners_switch",
         ),
     ],
 )
@@ -654,7 +654,7 @@ PROBLEM_LINE = re.compile(r"^[^:\s][^:]*:\d+: [\w.]+: \S.*$")
             "events:\n  - day: 3\n    action: close_chanel\n    channel: b2c\n",
             "s.yaml:2: events.0: unknown event action 'close_chanel' (did you mean "
             "'close_channel'?); expected one of: close_channel, reopen_channel, "
-            "open_to_public, competitor_enters, platform_crackdown, set",
+            "open_to_public, competitor_enters, platform_crackdown, set, owners_switch",
             id="unknown-event-action",
         ),
         pytest.param(

@@ -1,0 +1,55 @@
+"""Store owners who stop selling a brand or take their circle to another (case 5, [ZTE2014]).
+
+[ZTE2014]: in the micro-store model buyers are swayed more by the owner's personal brand than
+by the product's, and the product brand fades. An ``owners_switch`` event in a brand's events
+acts at the start of its day (after stage 1): the brand's ``top_stores`` open stores with the
+most units sold so far close; with ``to_brand`` their owners open a store of that brand at
+once (an owner who ran one of it before, or runs one now, does not), and the trust their friends
+and audience had in them as sellers of the old brand becomes their trust in them as sellers of
+the new one: the owner's standing moves with the owner, not with the product.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.brands import BrandMarket
+from sim.scenario import OwnersSwitch
+
+
+def top_open_stores(brand: BrandMarket, count: int) -> np.ndarray:
+    """The ``count`` open stores of ``brand`` with the most units sold (ties: lower id)."""
+    ids = brand.stores.open_ids
+    order = np.lexsort((ids, -brand.stores.units[ids]))
+    return ids[order[:count]]
+
+
+def switch_owners(
+    day: int, event: OwnersSwitch, source: BrandMarket, brands: list[BrandMarket]
+) -> int:
+    """Apply one ``owners_switch`` event of ``source``; returns how many owners moved."""
+    stores = top_open_stores(source, event.top_stores)
+    owners = source.stores.owner[stores].astype(np.int64)
+    source.roster.close(day, stores, source.today)
+    if event.to_brand is None:
+        return 0
+    target = next(b for b in brands if b.name == event.to_brand)
+    movers = owners[target.consumers.store[owners] < 0]
+    if len(movers):
+        kinds = source.stores.kind[source.consumers.store[movers]]
+        target.roster.open(movers, kinds, np.full(len(movers), -1), day, target.today)
+        carry_trust(source, target, movers)
+    return len(movers)
+
+
+def carry_trust(source: BrandMarket, target: BrandMarket, owners: np.ndarray) -> None:
+    """Friends' and audience trust in ``owners`` as sellers: the target brand's takes the
+    source brand's values (friend sums kept exact)."""
+    g = source.friendships.graph
+    if not g.complete:
+        _, entries = g.row_entries(owners)
+        into = g.reverse_entry()[entries]
+        target.friendships.sums.update_trust(into, source.friendships.trust[into].copy())
+    if source.audience.ties:
+        _, ties = source.audience.entries_of(owners)
+        target.audience.trust[ties] = source.audience.trust[ties]
