@@ -35,7 +35,10 @@ SCENARIOS = sorted(
     [
         *(REPO / "scenarios").glob("*.yaml"),
         *(REPO / "scenarios/lessons").glob("*.yaml"),
-        *(REPO / "scenarios/cases" / f"{n}.yaml" for n in ("distributor_run_stores", "paid_mentors")),
+        *(
+            REPO / "scenarios/cases" / f"{n}.yaml"
+            for n in ("distributor_run_stores", "paid_mentors")
+        ),
     ]
 )
 SMALL = ("--set", "market.consumers=2000", "--days", "140", "--seed", "3", "--no-progress")
