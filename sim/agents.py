@@ -85,6 +85,28 @@ class Distributor(mesa.Agent):
         self.index = index
         self._upstream = upstream
         self._manufacturer = manufacturer
+        self.brands: dict[str, tuple[SupplyChain, MarketState, int, int, Manufacturer]] = {
+            market.params.manufacturer.brand: (supply, market, tier, index, manufacturer)
+        }
+        """Every brand this distributor carries: its supply chain, market, tier, row, maker
+        (with several brands, rivals with the same chain's shape share the distributors)."""
+
+    def carry(
+        self,
+        brand: str,
+        supply: SupplyChain,
+        market: MarketState,
+        tier: int,
+        index: int,
+        manufacturer: Manufacturer,
+    ) -> None:
+        """Add a brand to those this distributor sells (its own row of that brand's chain)."""
+        self.brands[brand] = (supply, market, tier, index, manufacturer)
+
+    def inventory_of(self, brand: str) -> int:
+        """Units of ``brand`` on hand here."""
+        supply, _, tier, index, _ = self.brands[brand]
+        return int(supply.tiers[tier].on_hand[index])
 
     @property
     def tier_name(self) -> str:
@@ -128,6 +150,9 @@ class Distributor(mesa.Agent):
         return float(self.supply.cash[self.tier][self.index])
 
     def __repr__(self) -> str:
+        if len(self.brands) > 1:
+            stock = ", ".join(f"{b}={self.inventory_of(b)}" for b in self.brands)
+            return f"Distributor({self.tier_name} #{self.index}, inventory {stock})"
         return f"Distributor({self.tier_name} #{self.index}, inventory={self.inventory})"
 
 

@@ -98,16 +98,23 @@ def build_brand(
     c = consumers
     ledger = Ledger()
     today = DayCounters()
-    supply = build_supply_chain(p, graph, c.region, rng)
+    network = (focal.consumers.region, focal.supply) if focal is not None else None
+    supply = build_supply_chain(p, graph, c.region, rng, network)
     manufacturer = Manufacturer(model, supply, ledger, c, market)
     distributors: list[list[Distributor]] = []
-    for k, point in enumerate(supply.tiers):
-        distributors.append(
-            [
-                Distributor(model, supply, market, k, i, distributors, manufacturer)
-                for i in range(point.count)
-            ]
-        )
+    if focal is not None and supply.shares_network:
+        distributors = focal.distributors  # the same agents carry this brand too
+        for k, tier in enumerate(distributors):
+            for i, agent in enumerate(tier):
+                agent.carry(p.manufacturer.brand, supply, market, k, i, manufacturer)
+    else:
+        for k, point in enumerate(supply.tiers):
+            distributors.append(
+                [
+                    Distributor(model, supply, market, k, i, distributors, manufacturer)
+                    for i in range(point.count)
+                ]
+            )
     stock_day_zero(supply, p, ledger, today)
     sell_in = today.units_from_maker * p.product.unit_cost
     accounts = ProfitAndLoss(

@@ -119,6 +119,8 @@ class ChannelModel(mesa.Model):
             DistributorStores(p, self.brands, self.rng) if p.distributor_stores.count else None
         )
         """Distributor-run stores carrying several brands (case 2), or None."""
+        self.owner_moves: list[tuple[BrandMarket, np.ndarray]] = []
+        """The stores opened by owners who switched brand, with their brand (case 5)."""
 
         self.measures: dict[str, float] = {}
         self.rebate_tiers = focal.rebate_tiers
@@ -195,7 +197,10 @@ class ChannelModel(mesa.Model):
         """Carry out today's ``owners_switch`` events of every brand (case 5)."""
         for b in self.brands:
             for event in b.market.owner_moves:
-                switch_owners(day, event, b, self.brands)
+                rows = switch_owners(day, event, b, self.brands)
+                if event.to_brand is not None:
+                    target = next(x for x in self.brands if x.name == event.to_brand)
+                    self.owner_moves.append((target, rows))
             b.market.owner_moves.clear()
 
     def _distributor_stores(self, day: int) -> None:

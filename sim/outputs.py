@@ -300,6 +300,26 @@ def has_mentors(scenario: Scenario) -> bool:
     return b2c2c.enabled and b2c2c.mentors.enabled and not b2c2c.stock_pressure.enabled
 
 
+def has_owner_moves(scenario: Scenario) -> bool:
+    """Whether a run has ``owners_switch`` events that move owners to another brand."""
+    events = [*scenario.events, *(e for b in scenario.brands for e in (b.events or []))]
+    return any(getattr(e, "to_brand", None) is not None for e in events)
+
+
+OWNER_MOVE_SUMMARY = [
+    Output("owner_moves.moved", "store owners who switched brand", "consumers"),
+    Output(
+        "owner_moves.units_in_new_stores",
+        "units sold by their new stores",
+        "units",
+        "from the move to the end, in the brand they moved to",
+    ),
+    Output("owner_moves.new_stores_open_end", "their new stores open (end)", "stores"),
+    Output("owner_moves.new_stores_open_share", "their new stores open at the end", "share"),
+]
+"""The summary of a run where store owners switch brand (case 5)."""
+
+
 MENTOR_SUMMARY = [
     Output("mentors.trainees", "trainees (stores opened after a course)", "stores"),
     Output("mentors.fees_paid", "course fees paid", "money"),
@@ -683,6 +703,8 @@ def summary_outputs(scenario: Scenario) -> list[Output]:
         out += _teams_summary()
     if has_mentors(scenario):
         out += MENTOR_SUMMARY
+    if has_owner_moves(scenario):
+        out += OWNER_MOVE_SUMMARY
     out += brand_summary_outputs(scenario)
     if scenario.distributor_stores.count:
         out += DISTRIBUTOR_STORE_SUMMARY
@@ -783,7 +805,7 @@ def _reference_outputs() -> dict[str, Output]:
     for scenario in (pyramid, Scenario()):
         for o in (*measurements_of(scenario), *summary_outputs(scenario)):
             out[o.name] = o
-    for o in (*DISTRIBUTOR_STORE_SUMMARY, *MENTOR_SUMMARY):
+    for o in (*DISTRIBUTOR_STORE_SUMMARY, *MENTOR_SUMMARY, *OWNER_MOVE_SUMMARY):
         out[o.name] = o
     return out
 

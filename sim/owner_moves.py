@@ -26,20 +26,36 @@ def top_open_stores(brand: BrandMarket, count: int) -> np.ndarray:
 
 def switch_owners(
     day: int, event: OwnersSwitch, source: BrandMarket, brands: list[BrandMarket]
-) -> int:
-    """Apply one ``owners_switch`` event of ``source``; returns how many owners moved."""
+) -> np.ndarray:
+    """Apply one ``owners_switch`` event of ``source``; returns the ids of the stores the
+    movers opened in the target brand's book (none when they stop)."""
     stores = top_open_stores(source, event.top_stores)
     owners = source.stores.owner[stores].astype(np.int64)
     source.roster.close(day, stores, source.today)
     if event.to_brand is None:
-        return 0
+        return np.zeros(0, dtype=np.int64)
     target = next(b for b in brands if b.name == event.to_brand)
     movers = owners[target.consumers.store[owners] < 0]
-    if len(movers):
-        kinds = source.stores.kind[source.consumers.store[movers]]
-        target.roster.open(movers, kinds, np.full(len(movers), -1), day, target.today)
-        carry_trust(source, target, movers)
-    return len(movers)
+    if len(movers) == 0:
+        return np.zeros(0, dtype=np.int64)
+    kinds = source.stores.kind[source.consumers.store[movers]]
+    ids = target.roster.open(movers, kinds, np.full(len(movers), -1), day, target.today)
+    carry_trust(source, target, movers)
+    return ids
+
+
+def moves_summary(moved: list[tuple[BrandMarket, np.ndarray]]) -> dict[str, float]:
+    """What the owners who switched brand did with their new stores, over every move."""
+    ids = [(b, rows) for b, rows in moved if len(rows)]
+    n = sum(len(rows) for _, rows in ids)
+    units = sum(int(b.stores.units[rows].sum()) for b, rows in ids)
+    still = sum(int(b.stores.is_open[rows].sum()) for b, rows in ids)
+    return {
+        "moved": n,
+        "units_in_new_stores": units,
+        "new_stores_open_end": still,
+        "new_stores_open_share": still / n if n else 0.0,
+    }
 
 
 def carry_trust(source: BrandMarket, target: BrandMarket, owners: np.ndarray) -> None:

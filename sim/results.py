@@ -34,7 +34,8 @@ import numpy as np
 from sim.accounting import DISTRIBUTOR_REBATES, MAKER
 from sim.loading import scenario_sha256, scenario_yaml
 from sim.longtail import gini, long_tail, top_share
-from sim.outputs import has_mentors, has_rebate_tiers, has_teams
+from sim.outputs import has_mentors, has_owner_moves, has_rebate_tiers, has_teams
+from sim.owner_moves import moves_summary
 from sim.scenario import CHANNELS, Scenario
 from sim.stores import STORE_KINDS
 from sim.supply_chain import tier_prices
@@ -371,6 +372,7 @@ def summarize(model: ChannelModel, timings: dict[str, float]) -> dict[str, Any]:
         "spam": spam_summary(frame, p) if p.spam.enabled and p.channels.b2c2c.enabled else {},
         **({"teams": teams_summary(model)} if has_teams(p) else {}),
         **({"mentors": mentors_summary(model)} if has_mentors(p) else {}),
+        **({"owner_moves": moves_summary(model.owner_moves)} if has_owner_moves(p) else {}),
         "events": [{"day": d, "event": e} for d, e in model.market.event_log],
         **({"brands": brands_summary(model, frame)} if len(model.brands) > 1 else {}),
         **(

@@ -286,6 +286,8 @@ class SupplyChain:
             np.array([maker_launch_forecast]),
         )
         self.tiers: list[StockPoint] = []
+        self.shares_network = False
+        """Sold by another brand's distributors and retailers (several brands on a market)."""
         self.produced_total = 0
         self.produced_today = 0
         self.units_to_distributors = 0
@@ -511,8 +513,21 @@ def tier_prices(wholesale_price: float, tiers: list[Tier]) -> tuple[np.ndarray, 
 # ---------------------------------------------------------------------- building and the day
 
 
+def tier_counts(scenario: Scenario, n: int) -> list[int]:
+    """Distributors in each B2B2C tier (top first) of a market of ``n`` consumers."""
+    b2b2c = scenario.channels.b2b2c
+    counts = [max(1, min(n, math.ceil(n / b2b2c.consumers_per_retailer)))]
+    for k in range(len(b2b2c.tiers) - 2, -1, -1):
+        counts.insert(0, max(1, math.ceil(counts[0] / b2b2c.tiers[k].serves)))
+    return counts
+
+
 def build_supply_chain(
-    scenario: Scenario, graph: graphs.SocialGraph, region: np.ndarray, rng: np.random.Generator
+    scenario: Scenario,
+    graph: graphs.SocialGraph,
+    region: np.ndarray,
+    rng: np.random.Generator,
+    network: tuple[np.ndarray, SupplyChain] | None = None,
 ) -> SupplyChain:
     """The maker's stock point and the B2B2C tiers of a market (ODD: Initialisation).
 
@@ -520,12 +535,31 @@ def build_supply_chain(
     place with each consumer's retailer); going up, tier *k* has ⌈count(k+1) / ``serves``ₖ⌉
     distributors whose seed nodes are a random subset of the seeds below, each serving the
     nodes below that are nearest to it in hops. Without B2B2C only the maker's stock exists.
+
+    ``network``: another brand's retail regions and supply chain; when its tiers have the same
+    counts, this brand is sold by the same distributors and retailers (the same regions and
+    suppliers, no random draws; ``shares_network`` is then set), each with this brand's stock.
     """
     b2b2c = scenario.channels.b2b2c
     n = graph.n
     launch_total = scenario.manufacturer.launch_demand_per_1000_per_day * n / 1000.0
     if not b2b2c.enabled:
         return SupplyChain(scenario.manufacturer, launch_total, [], [], np.zeros(0))
+    if network is not None:
+        other_region, other = network
+        if other.tiers and [t.count for t in other.tiers] == tier_counts(scenario, n):
+            region[:] = other_region
+            served = np.bincount(region, minlength=other.tiers[-1].count)
+            forecast = b2b2c.launch_demand_per_1000_per_day * served / 1000.0
+            chain = SupplyChain(
+                scenario.manufacturer,
+                launch_total,
+                b2b2c.tiers,
+                [x.copy() for x in other.supplier],
+                forecast,
+            )
+            chain.shares_network = True
+            return chain
     n_retail = max(1, min(n, math.ceil(n / b2b2c.consumers_per_retailer)))
     retail_region, seeds = graphs.partition_regions(graph, n_retail, rng)
     region[:] = retail_region

@@ -237,6 +237,7 @@ def default_outputs(summary: pd.DataFrame) -> list[str]:
     keys += [k for k in summary.columns if is_brand_kpi(k)]
     keys += [f"distributor_stores.{k}" for k in DISTRIBUTOR_STORE_KPIS]
     keys += [f"mentors.{k}" for k in MENTOR_KPIS]
+    keys += [f"owner_moves.{k}" for k in ("moved", "units_in_new_stores", "new_stores_open_share")]
     return [k for k in keys if k in summary.columns]
 
 

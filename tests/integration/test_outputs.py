@@ -17,10 +17,13 @@ from sim.results import summarize
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIOS = [
     *sorted(SHIPPED.glob("*.yaml")),
-    *(SHIPPED / "cases" / f"{name}.yaml" for name in ("distributor_run_stores", "paid_mentors")),
+    *(
+        SHIPPED / "cases" / f"{name}.yaml"
+        for name in ("distributor_run_stores", "paid_mentors", "dilution_owners_switch")
+    ),
 ]
 """Every shipped scenario at the top level (three_brands: several brands), distributor-run
-stores and paid mentors."""
+stores, paid mentors and owners who switch brand."""
 
 
 def numbers_of(summary: dict[str, Any]) -> list[str]:

@@ -126,6 +126,30 @@ def test_the_follower_moves_after_the_threshold_and_the_delay(
     assert follower.market.params.channels.b2c2c.rebate_rate == 0.08
 
 
+def test_rivals_with_the_same_chain_share_the_distributors(
+    make_scenario: Callable[..., Scenario], run_model: Runner
+) -> None:
+    """A rival whose B2B2C tiers have the focal brand's shape is sold by the same distributor
+    agents and retailers (same regions), each with its own stock of it; another shape gets its
+    own chain."""
+    scenario = make_scenario(
+        **MARKET,
+        brands=[
+            {"name": "beta", "changes": CHEAPER},
+            {"name": "gamma", "changes": {"channels.b2b2c.consumers_per_retailer": 500}},
+        ],
+    )
+    model, frame = run_model(scenario, days=30)
+    alpha, beta, gamma = model.brands
+    assert beta.distributors is alpha.distributors and beta.supply.shares_network
+    assert (beta.consumers.region == alpha.consumers.region).all()
+    retailer = alpha.distributors[-1][0]
+    assert set(retailer.brands) == {"alpha", "beta"}
+    assert retailer.inventory_of("beta") == int(beta.supply.tiers[-1].on_hand[0])
+    assert gamma.distributors is not alpha.distributors and not gamma.supply.shares_network
+    assert frame["units_b2b2c.beta"].sum() > 0 and model.invariant_violations() == []
+
+
 def test_one_brand_is_the_single_brand_model(
     make_scenario: Callable[..., Scenario], run_model: Runner
 ) -> None:
