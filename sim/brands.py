@@ -25,6 +25,7 @@ import numpy as np
 from sim.accounting import DISTRIBUTOR_REBATES, Ledger, ProfitAndLoss
 from sim.agents import Distributor, Manufacturer, MicroStore
 from sim.audience import AudienceGraph
+from sim.brand_outputs import BRAND_MEASURES
 from sim.consumers import ConsumerPopulation
 from sim.diffusion import AwarenessStage
 from sim.friendships import Friendships
@@ -32,7 +33,7 @@ from sim.graph import SocialGraph
 from sim.loading import apply_values
 from sim.market import DayCounters, MarketState
 from sim.microstores import MicroStoreChannel
-from sim.outputs import BRAND_MEASURES, has_rebate_tiers
+from sim.outputs import has_rebate_tiers
 from sim.posting import PostingStage
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
