@@ -13,6 +13,7 @@ from sim.consumers import ConsumerPopulation
 from sim.friendships import Friendships
 from sim.longtail import gini, top_share
 from sim.market import DayCounters, MarketState
+from sim.outputs import DISTRIBUTOR_REBATE_COST, has_rebate_tiers
 from sim.scenario import CHANNELS
 from sim.stores import SocialChannel, StoreBook
 from sim.supply_chain import SupplyChain
@@ -96,6 +97,8 @@ def daily_measures(
     m.update(policy_measures(book, friendships, [pol.name for pol in policies]))
     m.update(audience_measures(book, audience))
     m.update(social.measures())
+    if has_rebate_tiers(market.initial):
+        m[DISTRIBUTOR_REBATE_COST] = accounts.cost_distributor_rebates
     return m
 
 

@@ -40,7 +40,7 @@ from sim.events import apply_events
 from sim.loading import brand_scenario
 from sim.market import DayCounters
 from sim.measures import daily_measures
-from sim.outputs import DISTRIBUTOR_REBATE_COST, measurement_names
+from sim.outputs import measurement_names
 from sim.owner_moves import switch_owners
 from sim.pyramid import Pyramid
 from sim.scenario import Scenario
@@ -229,8 +229,6 @@ class ChannelModel(mesa.Model):
             b.supply,
             b.market,
         )
-        if b.rebate_tiers:
-            measures[DISTRIBUTOR_REBATE_COST] = day_accounts.cost_distributor_rebates
         return measures
 
     # ------------------------------------------------------------------ reads

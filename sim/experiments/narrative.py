@@ -418,6 +418,12 @@ def _events_text(events: list[dict[str, Any]]) -> list[str]:
         elif action == "set":
             values = ", ".join(f"{k} = {_value(v)}" for k, v in (e.get("values") or {}).items())
             out.append(f"on day {day}: {values}")
+        elif action == "owners_switch":
+            target = e.get("to_brand")
+            move = f"move to {target}" if target else "stop selling"
+            out.append(
+                f"on day {day} the {e.get('top_stores', 20)} best-selling store owners {move}"
+            )
     out += [f"{CHANNEL_LABELS[ch]} closed from day {d} to the end" for ch, d in closed.items()]
     return out
 
@@ -514,7 +520,37 @@ def scenario_in_words(s: dict[str, Any]) -> list[str]:
     events = _events_text(s.get("events") or [])
     if events:
         lines.append("- **Events:** " + "; ".join(events) + ".")
+    brands = _brands_text(s)
+    if brands:
+        lines.append(brands)
     return lines
+
+
+def _brands_text(s: dict[str, Any]) -> str:
+    """The rival brands of a scenario in words (empty with one brand)."""
+    rivals = s.get("brands") or []
+    if not rivals:
+        return ""
+    focal = (s.get("manufacturer") or {}).get("brand", "brand")
+    parts = []
+    for b in rivals:
+        changes = ", ".join(f"{k} = {_value(v)}" for k, v in (b.get("changes") or {}).items())
+        text = f"{b['name']} ({changes or 'as ' + focal}"
+        rule = b.get("follow")
+        if rule:
+            text += (
+                f"; follows {rule['leader']} {rule.get('delay_days', 30)} days after its "
+                f"micro-stores first pass {100 * float(rule.get('micro_store_share_above', 0)):g} "
+                "% of the market's units"
+            )
+        if b.get("events") is not None:
+            own = _events_text(b["events"])
+            text += "; its own events: " + "; ".join(own) if own else "; no events"
+        parts.append(text + ")")
+    return (
+        f"- **Brands:** {focal} (this scenario's own: the tables and figures without a brand "
+        "name are its) and " + "; ".join(parts) + "."
+    )
 
 
 def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -538,8 +574,20 @@ def scenario_differences(data: SweepData) -> list[list[str]]:
     for p in ids:
         s = dict(resolved.get(p) or {})
         events = s.pop("events", [])
+        rivals = s.pop("brands", [])
         flat = _flat(s)
         flat["events"] = "; ".join(_events_text(events)) or "none"
+        for b in rivals:
+            pre = f"brands.{b['name']}."
+            flat.update({f"{pre}changes.{k}": v for k, v in (b.get("changes") or {}).items()})
+            flat.update(
+                _flat(
+                    b.get("follow") or {"follow": None},
+                    pre + ("follow." if b.get("follow") else ""),
+                )
+            )
+            if b.get("events") is not None:
+                flat[pre + "events"] = "; ".join(_events_text(b["events"])) or "none"
         flats[p] = flat
     keys = list(dict.fromkeys(k for p in ids for k in flats[p]))
     rows = []
