@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
 
 import mesa
 import numpy as np
@@ -33,10 +32,9 @@ from sim.graph import SocialGraph
 from sim.loading import apply_values
 from sim.market import DayCounters, MarketState
 from sim.microstores import MicroStoreChannel
-from sim.outputs import has_rebate_tiers
 from sim.posting import PostingStage
 from sim.pyramid import Pyramid
-from sim.scenario import Scenario
+from sim.scenario import Scenario, value_at
 from sim.shopping import ShoppingStage
 from sim.stores import InfluencerThreshold, SocialChannel, StoreBook, StoreRoster
 from sim.supply_chain import SupplyChain, SupplyStage, build_supply_chain, stock_day_zero
@@ -65,7 +63,6 @@ class BrandMarket:
     awareness: AwarenessStage
     shopping: ShoppingStage
     today: DayCounters
-    rebate_tiers: bool
     store_agents: list[MicroStore] = field(default_factory=list)
     measures: dict[str, float] = field(default_factory=dict)
 
@@ -165,7 +162,6 @@ def build_brand(
             c, friendships, audience, stores, social, supply, market, ledger, rng
         ),
         today=today,
-        rebate_tiers=has_rebate_tiers(scenario),
     )
 
 
@@ -182,14 +178,6 @@ def mark_selling_elsewhere(brands: list[BrandMarket]) -> None:
             if j != k:
                 busy[nodes] = True
         b.consumers.selling_elsewhere = busy
-
-
-def read_dotted(params: Scenario, path: str) -> Any:
-    """The value at a dotted path of a scenario (list items by index)."""
-    node: Any = params
-    for part in path.split("."):
-        node = node[int(part)] if isinstance(node, list) else getattr(node, part)
-    return node.model_dump(mode="json") if hasattr(node, "model_dump") else node
 
 
 class FollowRules:
@@ -239,7 +227,7 @@ class FollowRules:
             for channel in rule.open_channels:
                 if getattr(follower.market.params.channels, channel).enabled:
                     follower.market.channel_open[channel] = True
-            values = {path: read_dotted(leader.market.params, path) for path in rule.copies}
+            values = {path: value_at(leader.market.params, path) for path in rule.copies}
             if values:
                 follower.market.params = apply_values(follower.market.params, values)
             what = ", ".join([f"reopen {c}" for c in rule.open_channels])

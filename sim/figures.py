@@ -227,9 +227,9 @@ def _survival(
     for label, mask, color in groups:
         if not mask.any():
             continue
-        o, c = opened[mask], closed[mask]
-        ever = np.array([(o <= d).sum() for d in day], dtype=float)
-        still = np.array([((o <= d) & (c > d)).sum() for d in day], dtype=float)
+        # opened by day d, less closed by day d (a store closes after it opens)
+        ever = np.searchsorted(np.sort(opened[mask]), day, side="right").astype(float)
+        still = ever - np.searchsorted(np.sort(closed[mask]), day, side="right")
         share = np.divide(still, ever, out=np.full(len(day), np.nan), where=ever > 0)
         ax.plot(day, share, color=color, label=f"{label} ({int(mask.sum()):,} opened)")
     ax.set_ylim(0, 1)

@@ -30,6 +30,7 @@ from sim.stores import (
     StoreRoster,
     store_kinds,
     teamed,
+    top_stores,
 )
 
 
@@ -137,41 +138,6 @@ def assign_teams(joined_before: int, joining: int, size: int) -> np.ndarray:
     return ((joined_before + np.arange(joining)) // size).astype(np.int32)
 
 
-def top_stores(book: StoreBook, count: int) -> np.ndarray:
-    """The ``count`` open stores with the most units sold so far (ties: lower id): the mentors."""
-    ids = book.open_ids
-    order = np.lexsort((ids, -book.units[ids]))
-    return ids[order[:count]]
-
-
-class GrowingColumn:
-    """A per-store float column that grows with the store book (zeros for new rows)."""
-
-    def __init__(self, dtype: type) -> None:
-        self.values = np.zeros(0, dtype=dtype)
-
-    def _fit(self, top: int) -> None:
-        if top >= len(self.values):
-            grown = np.zeros(max(2 * len(self.values), top + 1, 64), dtype=self.values.dtype)
-            grown[: len(self.values)] = self.values
-            self.values = grown
-
-    def __setitem__(self, ids: np.ndarray, value: float) -> None:
-        if len(ids):
-            self._fit(int(ids.max()))
-            self.values[ids] = value
-
-    def add(self, ids: np.ndarray, amount: float) -> None:
-        if len(ids):
-            self._fit(int(ids.max()))
-            np.add.at(self.values, ids, amount)
-
-    def column(self, size: int) -> np.ndarray:
-        """The first ``size`` values (one per store)."""
-        self._fit(size)
-        return self.values[:size]
-
-
 def update_income_ewma(book: StoreBook, span_days: int) -> None:
     """``Ī ← Ī + (I_today − Ī)/span`` for open stores."""
     ids = book.open_ids
@@ -188,8 +154,8 @@ class MicroStoreChannel:
             ``expected_units_per_audience_per_year``/365 and follows what open stores sell,
             ĉ ← ĉ + (u/R − ĉ)/30 (u: today's B2C2C units, R: the open stores' audience trust).
         team_members_joined: stores that have joined a team since day 0 (``teams``).
-        mentor_fees, trainee_fee: per store, course fees earned as a mentor and paid as a
-            trainee (``mentors``).
+        mentor_stores: the day's mentors (``mentors``); the fees are the store book's
+            ``mentor_fees`` (earned) and ``course_fee`` (paid) columns.
     """
 
     holds_stock = False
@@ -224,10 +190,7 @@ class MicroStoreChannel:
         )
         self.team_members_joined = 0
         self.mentor_stores = np.zeros(0, dtype=np.int64)
-        self.mentor_fees = GrowingColumn(np.float64)
-        """Course fees each store's owner earned as a mentor (``mentors``)."""
-        self.trainee_fee = GrowingColumn(np.float64)
-        """Fee each store's owner paid for its course (0: no course)."""
+        """The day's mentors: the best-selling open stores (``mentors``)."""
 
     # ------------------------------------------------------------------ seams of the day
 
@@ -397,8 +360,8 @@ class MicroStoreChannel:
             return
         fee = self.market.params.channels.b2c2c.mentors.fee
         mentor = self.mentor_stores[self.rng.integers(0, len(self.mentor_stores), len(trainees))]
-        self.mentor_fees.add(mentor, fee)
-        self.trainee_fee[trainees] = fee
+        np.add.at(self.book.mentor_fees, mentor, fee)
+        self.book.course_fee[trainees] = fee
         self.ledger.transfer(CONSUMERS, MENTORS, fee * len(trainees), "mentor_fees")
 
     def _choose_uplines(self, new_owners: np.ndarray) -> np.ndarray:

@@ -123,8 +123,6 @@ class ChannelModel(mesa.Model):
         """The stores opened by owners who switched brand, with their brand (case 5)."""
 
         self.measures: dict[str, float] = {}
-        self.rebate_tiers = focal.rebate_tiers
-        """Whether a B2B2C tier is paid by rebate (its daily cost is then measured)."""
         names = measurement_names(scenario)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.measures[k]) for name in names}
@@ -217,7 +215,7 @@ class ChannelModel(mesa.Model):
             b.social.units_returned_today(),
             b.market.params.product.unit_cost,
         )
-        measures = daily_measures(
+        return daily_measures(
             b.today,
             day_accounts,
             b.ledger,
@@ -229,7 +227,6 @@ class ChannelModel(mesa.Model):
             b.supply,
             b.market,
         )
-        return measures
 
     # ------------------------------------------------------------------ reads
 

@@ -15,13 +15,7 @@ import numpy as np
 
 from sim.brands import BrandMarket
 from sim.scenario import OwnersSwitch
-
-
-def top_open_stores(brand: BrandMarket, count: int) -> np.ndarray:
-    """The ``count`` open stores of ``brand`` with the most units sold (ties: lower id)."""
-    ids = brand.stores.open_ids
-    order = np.lexsort((ids, -brand.stores.units[ids]))
-    return ids[order[:count]]
+from sim.stores import top_stores
 
 
 def switch_owners(
@@ -29,7 +23,7 @@ def switch_owners(
 ) -> np.ndarray:
     """Apply one ``owners_switch`` event of ``source``; returns the ids of the stores the
     movers opened in the target brand's book (none when they stop)."""
-    stores = top_open_stores(source, event.top_stores)
+    stores = top_stores(source.stores, event.top_stores)
     owners = source.stores.owner[stores].astype(np.int64)
     source.roster.close(day, stores, source.today)
     if event.to_brand is None:

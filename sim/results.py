@@ -160,7 +160,7 @@ def store_rows(model: ChannelModel) -> tuple[list[str], list[list[Any]]]:
     teams = has_teams(model.params_initial)
     if teams:
         header.append("team")
-    fees = model.social.trainee_fee.column(s.size) if has_mentors(model.params_initial) else None
+    fees = s.column("course_fee") if has_mentors(model.params_initial) else None
     if fees is not None:
         header.append("course_fee")
     if pyramid:
@@ -486,10 +486,8 @@ def mentors_summary(model: ChannelModel) -> dict[str, Any]:
     """Who profits from paid mentors (``channels.b2c2c.mentors``): their fees against their
     rebates, and the trainees' stores against the others, over every store opened."""
     book = model.stores
-    social = model.social
-    size = book.size
-    fee = social.trainee_fee.column(size)
-    earned = social.mentor_fees.column(size)
+    fee = book.column("course_fee")
+    earned = book.column("mentor_fees")
     units = book.column("units")
     income = book.column("rebate_income")
     is_open = book.column("is_open")

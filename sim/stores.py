@@ -50,6 +50,8 @@ class StoreBook:
         window_posts, window_units: int32, since the last adaptive review;
         last_review_day: int32; last_sales_per_post: float32 (NaN before the first review).
         team: int32, the team the store joined (-1: a lone store; ``channels.b2c2c.teams``).
+        course_fee, mentor_fees: float64, the fee its owner paid for a mentor's course and
+            the fees its owner earned as a mentor (``channels.b2c2c.mentors``).
 
     Stock-pressure agents (M8) also use: level (int8, price level), generation (int32,
     depth in the recruitment tree: founders 0), inventory (int64), cash
@@ -84,6 +86,8 @@ class StoreBook:
         "last_review_day": (np.int32, 0),
         "last_sales_per_post": (np.float32, np.nan),
         "team": (np.int32, -1),
+        "course_fee": (np.float64, 0.0),
+        "mentor_fees": (np.float64, 0.0),
         "level": (np.int8, 0),
         "generation": (np.int32, 0),
         "inventory": (np.int64, 0),
@@ -160,6 +164,13 @@ def teamed(book: StoreBook, ids: np.ndarray) -> np.ndarray:
     out = np.zeros(len(ids), dtype=bool)
     out[member] = counts[team[member]] >= 2
     return out
+
+
+def top_stores(book: StoreBook, count: int) -> np.ndarray:
+    """The ``count`` open stores with the most units sold so far (ties: lower id)."""
+    ids = book.open_ids
+    order = np.lexsort((ids, -book.units[ids]))
+    return ids[order[:count]]
 
 
 def store_kinds(

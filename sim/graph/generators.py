@@ -24,7 +24,6 @@ from sim.graph.csr import SocialGraph, check_rng, from_edges
 # ---------------------------------------------------------------------------
 
 _HK_CHUNK = 1 << 15  # nodes per batch of pre-drawn random numbers
-_HK_TRIAD_TRIES = 3  # re-draws of a triad partner before falling back to PA
 COMPILED_FROM_NODES = 50_000
 """From this many nodes the walk runs compiled (:mod:`sim.graph.holme_kim_kernel`, the same
 graph); below, the Python loop, which is faster than loading the compiled code."""
@@ -67,15 +66,12 @@ def _holme_kim_walk(
     adj: list[list[int]] = [[] for _ in range(m)]
     pool: list[float] = []
     pool_pos = 0
-    tries = range(_HK_TRIAD_TRIES)
+    tries = range(holme_kim_kernel.TRIAD_TRIES)
     use_triads = p > 0.0 and m > 1
     for start in range(m, n, chunk):
         stop = min(n, start + chunk)
-        c = stop - start
-        lengths = m + 2 * m * (np.arange(start, stop, dtype=np.int64) - m)
-        pa_idx = (rng.random((c, m)) * lengths[:, None]).astype(np.int64)
-        np.minimum(pa_idx, (lengths - 1)[:, None], out=pa_idx)
-        if not use_triads:
+        pa_idx, triad = holme_kim_kernel.batch_draws(rng, start, stop, m, p, use_triads)
+        if triad is None:
             # Pure preferential attachment: no adjacency needed, only R.
             for s, row in zip(range(start, stop), pa_idx.tolist(), strict=True):
                 targets = [rep[i] for i in row]
@@ -86,7 +82,7 @@ def _holme_kim_walk(
                         w = rep[i]
                         while w in targets:
                             if pool_pos == len(pool):
-                                pool = rng.random(4096).tolist()
+                                pool = rng.random(holme_kim_kernel.POOL_SIZE).tolist()
                                 pool_pos = 0
                             w = rep[int(pool[pool_pos] * length)]
                             pool_pos += 1
@@ -97,10 +93,8 @@ def _holme_kim_walk(
         pa_first = pa_idx[:, 0].tolist()
         pa_rest = pa_idx[:, 1:].tolist()
         del pa_idx
-        # triad uniform in [0, 1) if the coin says "triad", else -1
-        coin = rng.random((c, m - 1)) < p
-        triad_rows = np.where(coin, rng.random((c, m - 1)), -1.0).tolist()
-        del coin
+        triad_rows = triad.tolist()  # a uniform in [0, 1) where the coin says "triad", else -1
+        del triad
         for s, i0, par, trir in zip(range(start, stop), pa_first, pa_rest, triad_rows, strict=True):
             length = len(rep)
             t = rep[i0]
@@ -116,7 +110,7 @@ def _holme_kim_walk(
                             continue
                         for _ in tries:
                             if pool_pos == len(pool):
-                                pool = rng.random(4096).tolist()
+                                pool = rng.random(holme_kim_kernel.POOL_SIZE).tolist()
                                 pool_pos = 0
                             w = a[int(pool[pool_pos] * la)]
                             pool_pos += 1
@@ -130,7 +124,7 @@ def _holme_kim_walk(
                 w = rep[i]
                 while w in targets:
                     if pool_pos == len(pool):
-                        pool = rng.random(4096).tolist()
+                        pool = rng.random(holme_kim_kernel.POOL_SIZE).tolist()
                         pool_pos = 0
                     w = rep[int(pool[pool_pos] * length)]
                     pool_pos += 1

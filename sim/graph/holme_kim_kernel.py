@@ -6,9 +6,9 @@ same batches, so the graph is identical for the same seed. Only the walk is comp
 random number still comes from the caller's :class:`numpy.random.Generator`, in the same order.
 
 Retries after a collision read a buffered pool that the Python loop refills with
-``rng.random(4096)`` whenever it runs dry. The compiled walk cannot call the generator, so it
+``rng.random(POOL_SIZE)`` whenever it runs dry. The compiled walk cannot call the generator, so it
 stops before a node whose draws would run past the end of the pool, returning that node; the
-caller appends ``rng.random(4096)`` to what is left of the pool and resumes at the same node.
+caller appends ``rng.random(POOL_SIZE)`` to what is left of the pool and resumes at the same node.
 As the pool is refilled at the same point of the random stream and read in the same order,
 every node reads the same numbers as in the Python loop (the nodes' effects are committed only
 when all ``m`` targets are chosen, so a stopped node starts again cleanly).
@@ -36,6 +36,30 @@ small markets do not pay its import time and memory)."""
 
 NEED_POOL = -1
 """Status: the pool ran dry inside the returned node."""
+
+TRIAD_TRIES = 3
+"""Re-draws of a triad partner before falling back to preferential attachment."""
+POOL_SIZE = 4096
+"""Uniforms added to the retry pool each time it runs dry."""
+
+
+def batch_draws(
+    rng: np.random.Generator, first: int, stop: int, m: int, p: float, use_triads: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The random numbers of nodes ``first … stop − 1``, drawn in this order by both walks.
+
+    ``pa_idx`` (c, m): indices ``floor(U·L_s)`` into the repeated-nodes list, whose length is
+    ``L_s = m + 2m(s − m)`` when node *s* arrives; with triads, ``triad`` (c, m − 1): a uniform
+    where the coin (probability *p*) says "triad", else −1.
+    """
+    c = stop - first
+    lengths = m + 2 * m * (np.arange(first, stop, dtype=np.int64) - m)
+    pa_idx = (rng.random((c, m)) * lengths[:, None]).astype(np.int64)
+    np.minimum(pa_idx, (lengths - 1)[:, None], out=pa_idx)
+    if not use_triads:
+        return pa_idx, None
+    coin = rng.random((c, m - 1)) < p
+    return pa_idx, np.where(coin, rng.random((c, m - 1)), -1.0)
 
 
 def _walk(
@@ -108,7 +132,7 @@ def _walk(
                         if not seen:
                             chosen = w
                         else:
-                            for _ in range(3):
+                            for _ in range(TRIAD_TRIES):
                                 if pos == pool.shape[0]:
                                     dry = True
                                     break
@@ -185,8 +209,8 @@ def holme_kim_targets(
 ) -> np.ndarray:
     """The ``(n − m, m)`` targets of the Holme–Kim process, as the Python loop draws them.
 
-    The batch draws per ``chunk`` nodes and the pool refills are those of
-    :func:`sim.graph.generators._holme_kim_targets`, in the same order.
+    The batch draws per ``chunk`` nodes (:func:`batch_draws`) and the pool refills are those
+    of the Python walk, :func:`sim.graph.generators._holme_kim_walk`, in the same order.
     """
     walk = compiled_walk()
     p = float(triad_probability)
@@ -213,15 +237,8 @@ def holme_kim_targets(
     empty = np.zeros((1, 1))
     for first in range(m, n, chunk):
         stop = min(n, first + chunk)
-        c = stop - first
-        lengths = m + 2 * m * (np.arange(first, stop, dtype=np.int64) - m)
-        pa_idx = (rng.random((c, m)) * lengths[:, None]).astype(np.int64)
-        np.minimum(pa_idx, (lengths - 1)[:, None], out=pa_idx)
-        triad = empty
-        if use_triads:
-            coin = rng.random((c, m - 1)) < p
-            triad = np.where(coin, rng.random((c, m - 1)), -1.0)
-            del coin
+        pa_idx, drawn = batch_draws(rng, first, stop, m, p, use_triads)
+        triad = empty if drawn is None else drawn
         s = first
         while True:
             status, s, pool_pos, rep_len, top = walk(
@@ -244,6 +261,6 @@ def holme_kim_targets(
             )
             if status == 0:
                 break
-            pool = np.concatenate([pool[pool_pos:], rng.random(4096)])
+            pool = np.concatenate([pool[pool_pos:], rng.random(POOL_SIZE)])
             pool_pos = 0
     return rep[m:].reshape(n - m, 2 * m)[:, :m].copy()

@@ -14,7 +14,7 @@ maker, B2B2C, B2C), :mod:`~sim.scenario.b2c2c` (micro-stores and the pyramid) an
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -245,18 +245,30 @@ def brand_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]
     return problems
 
 
-def _has_path(scenario: Scenario, path: str) -> bool:
-    """Whether a dotted path names a parameter of the scenario (list items by index)."""
-    node: object = scenario
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value at a dotted path of a scenario, as plain data (list items by index).
+
+    Raises KeyError if the path names no parameter.
+    """
+    node: Any = scenario
     for part in path.split("."):
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                return False
+                raise KeyError(path)
             node = node[int(part)]
         elif isinstance(node, Strict) and part in type(node).model_fields:
             node = getattr(node, part)
         else:
-            return False
+            raise KeyError(path)
+    return node.model_dump(mode="json") if isinstance(node, Strict) else node
+
+
+def _has_path(scenario: Scenario, path: str) -> bool:
+    """Whether a dotted path names a parameter of the scenario."""
+    try:
+        value_at(scenario, path)
+    except KeyError:
+        return False
     return True
 
 
@@ -359,4 +371,5 @@ __all__ = [
     "channel_enabled",
     "check_live_path",
     "semantic_problems",
+    "value_at",
 ]
