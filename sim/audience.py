@@ -29,7 +29,7 @@ import copy
 
 import numpy as np
 
-from sim.graph import SocialGraph
+from sim.graph import SocialGraph, compiled, entry_kernels
 from sim.scenario import Audience
 
 FOLLOWER, GROUP_MEMBER = 0, 1
@@ -182,12 +182,18 @@ class AudienceGraph:
 
     def trust_in(self, posters: np.ndarray) -> np.ndarray:
         """Σ of the trust of each poster's readers who have not muted it."""
+        if compiled.wanted(self.n):
+            return entry_kernels.tie_trust(self._poster_ptr, self.trust, self.muted, posters)
         group, ties = self.entries_of(posters)
         weight = np.where(self.muted[ties], 0.0, self.trust[ties].astype(np.float64))
         return np.bincount(group, weights=weight, minlength=len(posters))
 
     def exposure(self, posters: np.ndarray, views: np.ndarray) -> np.ndarray:
         """``Σⱼ τᵢⱼ·viewsⱼ`` for every consumer over the posters it reads and has not muted."""
+        if compiled.wanted(self.n):
+            return entry_kernels.tie_exposure(
+                self.n, self._poster_ptr, self.reader, self.trust, self.muted, posters, views
+            )
         group, ties = self.entries_of(posters)
         weight = np.where(
             self.muted[ties], 0.0, self.trust[ties] * np.asarray(views, dtype=np.float64)[group]

@@ -29,8 +29,9 @@ from sim.advertising import advertising_awareness_rate
 from sim.audience import AudienceGraph
 from sim.consumers import ORDINARY, ConsumerPopulation
 from sim.friendships import Friendships
+from sim.graph.compiled import compile_kernel
 from sim.market import MarketState
-from sim.trust import negative_word_of_mouth
+from sim.trust import negative_word_of_mouth, negative_word_of_mouth_compiled
 
 if TYPE_CHECKING:
     from sim.posting import Posts
@@ -40,6 +41,70 @@ if TYPE_CHECKING:
 def hazard_probability(rate: np.ndarray) -> np.ndarray:
     """Probability of at least one event in a day at daily rate λ: ``1 − exp(−λ)``."""
     return -np.expm1(-rate)
+
+
+def _awareness_rate_loop(
+    base: float,
+    shelf_rate: float,
+    stocked: np.ndarray,
+    region: np.ndarray,
+    use_shelf: bool,
+    imitation: float,
+    adopters: np.ndarray,
+    trust_total: np.ndarray,
+    per_view: float,
+    exposure: np.ndarray,
+    use_exposure: bool,
+    out: np.ndarray,
+) -> None:
+    """λᵢ = base + p_shelf·[stocked] + q·sᵢ + awareness_per_view·exposureᵢ, term by term in the
+    order :meth:`AwarenessStage.run` adds them (an absent term adds nothing; ``base`` is p, plus
+    p_ads while the direct shop is open; sᵢ is 0 for a consumer without friends' trust)."""
+    for i in range(len(out)):
+        r = base
+        if use_shelf:
+            r += shelf_rate * (1.0 if stocked[region[i]] else 0.0)
+        if imitation > 0:
+            t = trust_total[i]
+            r += imitation * (adopters[i] / t if t > 0 else 0.0)
+        if use_exposure:
+            r += per_view * exposure[i]
+        out[i] = r
+
+
+def _awareness_loop(
+    aware: np.ndarray,
+    adopted: np.ndarray,
+    segment: np.ndarray,
+    draws: np.ndarray,
+    no_event: np.ndarray,
+    forgetting_rate: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`awareness_step` over every consumer in one pass (anchored: adopted or not
+    ``ORDINARY``); returns (gained, forgot) in ascending order."""
+    n = len(aware)
+    gained = np.empty(n, dtype=np.int64)
+    forgot = np.empty(n, dtype=np.int64)
+    g = 0
+    f = 0
+    for i in range(n):
+        if not aware[i]:
+            if draws[i] < 1.0 - no_event[i]:
+                gained[g] = i
+                g += 1
+        elif (
+            forgetting_rate > 0
+            and not adopted[i]
+            and segment[i] == ORDINARY
+            and draws[i] < forgetting_rate * no_event[i]
+        ):
+            forgot[f] = i
+            f += 1
+    for k in range(g):
+        aware[gained[k]] = True
+    for k in range(f):
+        aware[forgot[k]] = False
+    return gained[:g].copy(), forgot[:f].copy()
 
 
 def awareness_step(
@@ -104,31 +169,80 @@ class AwarenessStage:
         p = self.market.params
         c = self.consumers
         sums = self.friendships.sums
-        rate = np.full(c.n, p.diffusion.innovation_rate_per_year / 365.0)
-        if self.market.is_open("b2c"):
-            rate += advertising_awareness_rate(p.channels.b2c.advertising)
-        if self.supply.tiers and self.market.is_open("b2b2c"):
-            stocked = self.supply.tiers[-1].on_hand > 0
-            rate += (p.channels.b2b2c.shelf_awareness_per_year / 365.0) * stocked[c.region]
-        q = p.diffusion.imitation_rate_per_year / 365.0
-        if q > 0:
-            rate += q * sums.share("adopters")
         exposure = None
         if posts is not None:
             hidden = self.friendships.muted if p.spam.enabled else None
-            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden).astype(np.float64)
+            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden)
+            exposure = exposure.astype(np.float64, copy=False)
             if self.audience.ties:
                 exposure += self.audience.exposure(posts.owners, posts.views)
-            rate += p.channels.b2c2c.posting.awareness_per_view * exposure
+        rate = self._rate(exposure)
         if p.spam.enabled:
             self.friendships.update_detractors(c.attitude, p.spam.detractor_attitude)
-            negative_word_of_mouth(
-                c.attitude, c.baseline_attitude, sums.share("detractors"), p.spam
+            if sums.compiled:
+                negative_word_of_mouth_compiled(
+                    c.attitude,
+                    c.baseline_attitude,
+                    sums.weighted("detractors"),
+                    sums.trust_total,
+                    p.spam,
+                )
+            else:
+                negative_word_of_mouth(
+                    c.attitude, c.baseline_attitude, sums.share("detractors"), p.spam
+                )
+        forgetting = p.diffusion.forgetting_rate_per_day
+        if sums.compiled:
+            draws = self.rng.random(c.n)
+            no_event = np.exp(-rate)
+            gained, forgot = compile_kernel(_awareness_loop)(
+                c.aware, c.adopted, c.segment, draws, no_event, forgetting
             )
-        anchored = c.adopted | (c.segment != ORDINARY)
-        gained, forgot = awareness_step(
-            c.aware, anchored, rate, p.diffusion.forgetting_rate_per_day, self.rng
-        )
+        else:
+            anchored = c.adopted | (c.segment != ORDINARY)
+            gained, forgot = awareness_step(c.aware, anchored, rate, forgetting, self.rng)
         c.aware_day[gained] = day
         c.aware_day[forgot] = -1
         return exposure
+
+    def _rate(self, exposure: np.ndarray | None) -> np.ndarray:
+        """Today's awareness hazard λᵢ of every consumer (module docstring)."""
+        p = self.market.params
+        c = self.consumers
+        sums = self.friendships.sums
+        base = p.diffusion.innovation_rate_per_year / 365.0
+        ads = self.market.is_open("b2c")
+        shelf = bool(self.supply.tiers) and self.market.is_open("b2b2c")
+        stocked = self.supply.tiers[-1].on_hand > 0 if shelf else np.zeros(1, dtype=bool)
+        shelf_rate = p.channels.b2b2c.shelf_awareness_per_year / 365.0
+        q = p.diffusion.imitation_rate_per_year / 365.0
+        per_view = p.channels.b2c2c.posting.awareness_per_view
+        if sums.compiled:
+            rate = np.empty(c.n, dtype=np.float64)
+            if ads:
+                base += advertising_awareness_rate(p.channels.b2c.advertising)
+            compile_kernel(_awareness_rate_loop)(
+                base,
+                shelf_rate,
+                stocked,
+                c.region,
+                shelf,
+                q,
+                sums.weighted("adopters") if q > 0 else rate,
+                sums.trust_total,
+                per_view,
+                exposure if exposure is not None else rate,
+                exposure is not None,
+                rate,
+            )
+            return rate
+        rate = np.full(c.n, base)
+        if ads:
+            rate += advertising_awareness_rate(p.channels.b2c.advertising)
+        if shelf:
+            rate += shelf_rate * stocked[c.region]
+        if q > 0:
+            rate += q * sums.share("adopters")
+        if exposure is not None:
+            rate += per_view * exposure
+        return rate

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.graph import SocialGraph
+from sim.graph import SocialGraph, compiled, entry_kernels
+from sim.graph.compiled import compile_kernel
 from sim.scenario import Spam, Trust
 from sim.trust import draw_tolerance
 
@@ -40,6 +41,10 @@ class FriendSums:
         self.edge_trust = edge_trust
         self.uniform_trust = uniform_trust
         n = graph.n
+        self.version = 0
+        """Incremented whenever trust changes (:meth:`update_trust`)."""
+        self.compiled = not graph.complete and compiled.wanted(n)
+        """Whether the sums are kept by the compiled kernels (:mod:`sim.graph.entry_kernels`)."""
         self._flags: dict[str, np.ndarray] = {}
         self._sums: dict[str, np.ndarray] = {}
         self._counts: dict[str, int] = {}
@@ -51,6 +56,7 @@ class FriendSums:
         self._reverse = graph.reverse_entry()
         self.trust_total = graph.neighbor_sum(np.ones(n), edge_trust)
         self.store_friends = np.zeros(n, dtype=np.int64)
+        self._scratch = np.zeros(n if self.compiled else 0, dtype=np.float64)
 
     # ------------------------------------------------------------------ flags
 
@@ -75,6 +81,19 @@ class FriendSums:
             return
         sources = np.concatenate([on, off])
         signs = np.concatenate([np.ones(len(on)), -np.ones(len(off))])
+        if self.compiled:
+            g = self.graph
+            entry_kernels.scatter_add(
+                self._sums[name],
+                self._scratch,
+                g.indptr,
+                g.indices,
+                self._reverse,
+                self.edge_trust,
+                sources,
+                signs,
+            )
+            return
         self._sums[name] += self._scatter(sources, signs)
 
     def share(self, name: str) -> np.ndarray:
@@ -103,6 +122,10 @@ class FriendSums:
             self._owners += delta * len(nodes)
             self._owner[nodes] = delta > 0
             return
+        if self.compiled:
+            g = self.graph
+            entry_kernels.count_friends(g.indptr, g.indices, nodes, self.store_friends, delta)
+            return
         _, entries = self.graph.row_entries(nodes)
         self.store_friends += delta * np.bincount(
             self.graph.indices[entries], minlength=self.graph.n
@@ -113,6 +136,18 @@ class FriendSums:
         if self.graph.complete:
             raise ValueError("a complete graph has uniform trust")
         if len(entries) == 0:
+            return
+        self.version += 1
+        if self.compiled:
+            g = self.graph
+            rows, sources, delta = entry_kernels.trust_changes(
+                g.edge_rows(), g.indices, self.edge_trust, entries, new_trust
+            )
+            entry_kernels.add_by_rows(self.trust_total, self._scratch, rows, delta)
+            for name, flags in self._flags.items():
+                entry_kernels.add_by_rows(
+                    self._sums[name], self._scratch, rows, delta, sources, flags
+                )
             return
         rows = self.graph.edge_rows()[entries]
         delta = new_trust.astype(np.float64) - self.edge_trust[entries]
@@ -157,6 +192,11 @@ class FriendSums:
         self, sources: np.ndarray, amounts: np.ndarray, hidden: np.ndarray | None = None
     ) -> np.ndarray:
         """Add ``τᵢⱼ·xⱼ`` to every friend *i* of each source *j*."""
+        if self.compiled:
+            g = self.graph
+            return entry_kernels.scatter(
+                g.n, g.indptr, g.indices, self._reverse, self.edge_trust, sources, amounts, hidden
+            )
         group, entries = self.graph.row_entries(sources)
         readers = self.graph.indices[entries]
         reader_entries = self._reverse[entries]
@@ -205,6 +245,11 @@ class Friendships:
         self.tolerance = tolerance
         self.detractor = detractor
         self.sums = FriendSums(graph, trust, uniform_trust)
+        cached = graph.n if self.sums.compiled else 0
+        self._owner_trust = np.zeros(cached, dtype=np.float64)
+        """Friends' trust in each owner, as last summed (compiled path)."""
+        self._owner_trust_known = np.zeros(cached, dtype=bool)
+        self._owner_trust_version = -1
 
     @classmethod
     def create(
@@ -259,6 +304,19 @@ class Friendships:
             n = self.graph.n - 1
             return np.full(len(owners), self.uniform_trust * n), np.full(len(owners), n)
         g = self.graph
+        if self.sums.compiled:
+            if self._owner_trust_version != self.sums.version:
+                self._owner_trust_known[:] = False
+                self._owner_trust_version = self.sums.version
+            total = entry_kernels.owner_trust_cached(
+                g.indptr,
+                g.reverse_entry(),
+                self.trust,
+                owners,
+                self._owner_trust,
+                self._owner_trust_known,
+            )
+            return total, g.degree[owners].astype(np.int64)
         group, entries = g.row_entries(owners)
         trust = self.trust[g.reverse_entry()[entries]].astype(np.float64)
         total = np.bincount(group, weights=trust, minlength=len(owners))
@@ -274,6 +332,10 @@ class Friendships:
 
     def update_detractors(self, attitude: np.ndarray, threshold: float) -> None:
         """Re-derive who is a detractor (attitude below ``threshold``) and update the sums."""
+        if self.sums.compiled:
+            on, off = compile_kernel(_switch_flags)(attitude, np.float32(threshold), self.detractor)
+            self.sums.switched("detractors", on, off)
+            return
         now = attitude < threshold
         on = np.flatnonzero(now & ~self.detractor)
         off = np.flatnonzero(~now & self.detractor)
@@ -286,3 +348,25 @@ class Friendships:
         self.blocked[blocked] = True
         self.muted_count += len(entries)
         self.blocked_count += len(blocked)
+
+
+def _switch_flags(
+    attitude: np.ndarray, threshold: np.float32, flags: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``flags ← attitude < threshold`` (compared in float32, as NumPy compares a float32 column
+    with a Python float); returns the consumers switched on and off, ascending."""
+    n = len(flags)
+    on = np.empty(n, dtype=np.int64)
+    off = np.empty(n, dtype=np.int64)
+    a = 0
+    b = 0
+    for i in range(n):
+        now = attitude[i] < threshold
+        if now and not flags[i]:
+            on[a] = i
+            a += 1
+        elif flags[i] and not now:
+            off[b] = i
+            b += 1
+        flags[i] = now
+    return on[:a].copy(), off[:b].copy()

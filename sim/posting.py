@@ -19,6 +19,8 @@ import numpy as np
 from sim.audience import AudienceGraph
 from sim.consumers import NEVER, ConsumerPopulation
 from sim.friendships import Friendships
+from sim.graph import entry_kernels
+from sim.graph.compiled import compile_kernel
 from sim.market import DayCounters, MarketState
 from sim.stores import StoreBook, StoreRoster, teamed
 from sim.trust import adapt_rates, respond_to_posts, view_probability
@@ -114,20 +116,37 @@ class PostingStage:
         f = self.friendships
         spam = self.market.params.spam
         g = f.graph
-        group, entries = g.row_entries(owners)
-        reader_entries = g.reverse_entry()[entries]
-        visible = ~f.muted[reader_entries]
-        group, reader_entries = group[visible], reader_entries[visible]
-        readers = g.indices[entries[visible]]
+        if f.sums.compiled:
+            group, reader_entries, readers, trust, annoyance, annoyance_day, tolerance = (
+                entry_kernels.visible_readers(
+                    g.indptr,
+                    g.indices,
+                    g.reverse_entry(),
+                    f.muted,
+                    f.trust,
+                    f.annoyance,
+                    f.annoyance_day,
+                    f.tolerance,
+                    owners,
+                )
+            )
+        else:
+            group, entries = g.row_entries(owners)
+            reader_entries = g.reverse_entry()[entries]
+            visible = ~f.muted[reader_entries]
+            group, reader_entries = group[visible], reader_entries[visible]
+            readers = g.indices[entries[visible]]
+            trust, annoyance = f.trust[reader_entries], f.annoyance[reader_entries]
+            annoyance_day, tolerance = f.annoyance_day[reader_entries], f.tolerance[readers]
         response = respond_to_posts(
             spam,
-            f.trust[reader_entries],
-            f.annoyance[reader_entries],
-            day - f.annoyance_day[reader_entries],
+            trust,
+            annoyance,
+            day - annoyance_day,
             posts[group].astype(np.float64),
             quality[group],
             seen[group],
-            f.tolerance[readers],
+            tolerance,
             self.rng.random(len(readers)),
         )
         f.sums.update_trust(reader_entries, response.trust)
@@ -185,9 +204,29 @@ class PostingStage:
         prompt = self.market.params.channels.b2c2c.posting.purchase_prompt_per_view
         if prompt <= 0:
             return
-        who = np.flatnonzero((exposure > 0) & c.aware & (c.need_day > day) & (c.need_day != NEVER))
+        if self.friendships.sums.compiled:
+            who = compile_kernel(_prompt_candidates)(exposure, c.aware, c.need_day, day, NEVER)
+        else:
+            who = np.flatnonzero(
+                (exposure > 0) & c.aware & (c.need_day > day) & (c.need_day != NEVER)
+            )
         hit = who[self.rng.random(len(who)) < -np.expm1(-prompt * exposure[who])]
         c.need_day[hit] = day
+
+
+def _prompt_candidates(
+    exposure: np.ndarray, aware: np.ndarray, need_day: np.ndarray, day: int, never: int
+) -> np.ndarray:
+    """Consumers who saw posts, are aware, are not in the market and will need the product
+    again, ascending (:meth:`PostingStage.prompt_purchases`)."""
+    n = len(exposure)
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if exposure[i] > 0 and aware[i] and need_day[i] > day and need_day[i] != never:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
 
 
 def team_content(

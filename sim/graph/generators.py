@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 import sim.graph.holme_kim_kernel as holme_kim_kernel
+from sim.graph import compiled
 from sim.graph.csr import SocialGraph, check_rng, from_edges
 
 # ---------------------------------------------------------------------------
@@ -24,17 +25,15 @@ from sim.graph.csr import SocialGraph, check_rng, from_edges
 # ---------------------------------------------------------------------------
 
 _HK_CHUNK = 1 << 15  # nodes per batch of pre-drawn random numbers
-COMPILED_FROM_NODES = 50_000
-"""From this many nodes the walk runs compiled (:mod:`sim.graph.holme_kim_kernel`, the same
-graph); below, the Python loop, which is faster than loading the compiled code."""
 
 
 def _holme_kim_targets(
     n: int, m: int, triad_probability: float, rng: np.random.Generator
 ) -> np.ndarray:
-    """The edge targets of the Holme-Kim process: compiled from ``COMPILED_FROM_NODES`` nodes
-    when Numba is installed, else the Python loop (:func:`_holme_kim_walk`); the same array."""
-    if holme_kim_kernel.AVAILABLE and n >= COMPILED_FROM_NODES:
+    """The edge targets of the Holme-Kim process: compiled from
+    ``sim.graph.compiled.COMPILED_FROM_NODES`` nodes when Numba is installed, else the Python
+    loop (:func:`_holme_kim_walk`); the same array."""
+    if compiled.wanted(n):
         return holme_kim_kernel.holme_kim_targets(n, m, triad_probability, rng, _HK_CHUNK)
     return _holme_kim_walk(n, m, triad_probability, rng, _HK_CHUNK)
 

@@ -17,22 +17,18 @@ Adjacency lists live in one arena: node *w*'s list is ``arena[start[w] : start[w
 in insertion order (its own targets, then the later nodes that chose it), moved to a block of
 twice the capacity at the end of the arena when full.
 
-Numba [Lam2015] is optional: without it :data:`AVAILABLE` is False and the generator keeps its
-Python loop.
+Numba [Lam2015] is optional: without it (:data:`sim.graph.compiled.AVAILABLE`) the generator
+keeps its Python loop.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-AVAILABLE = importlib.util.find_spec("numba") is not None
-"""Whether the compiled walk can be used (Numba is imported only when a graph needs it, so
-small markets do not pay its import time and memory)."""
+from sim.graph.compiled import compile_kernel
 
 NEED_POOL = -1
 """Status: the pool ran dry inside the returned node."""
@@ -196,12 +192,9 @@ def _walk(
     return 0, stop, pool_pos, rep_len, top
 
 
-@functools.cache
 def compiled_walk() -> Callable[..., Any]:
     """The walk compiled by Numba (loaded from its on-disk cache after the first time)."""
-    import numba
-
-    return numba.njit(cache=True, nogil=True)(_walk)
+    return compile_kernel(_walk)
 
 
 def holme_kim_targets(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.graph import generators, holme_kim_kernel
+from sim.graph import compiled, generators, holme_kim_kernel
 
-pytestmark = pytest.mark.skipif(not holme_kim_kernel.AVAILABLE, reason="numba not installed")
+pytestmark = pytest.mark.skipif(not compiled.AVAILABLE, reason="numba not installed")
 
 
 @pytest.mark.parametrize(
@@ -24,14 +24,14 @@ def test_compiled_walk_is_the_python_walk(n: int, m: int, p: float, seed: int) -
 
 
 def test_large_graphs_use_the_compiled_walk() -> None:
-    n = generators.COMPILED_FROM_NODES
+    n = compiled.COMPILED_FROM_NODES
     rng = np.random.default_rng(9)
     graph = generators.powerlaw_cluster(n, 5, 0.5, rng)
-    saved = holme_kim_kernel.AVAILABLE
-    holme_kim_kernel.AVAILABLE = False
+    saved = compiled.AVAILABLE
+    compiled.AVAILABLE = False
     try:
         python = generators.powerlaw_cluster(n, 5, 0.5, np.random.default_rng(9))
     finally:
-        holme_kim_kernel.AVAILABLE = saved
+        compiled.AVAILABLE = saved
     assert np.array_equal(graph.indptr, python.indptr)
     assert np.array_equal(graph.indices, python.indices)

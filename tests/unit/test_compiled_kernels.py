@@ -1,0 +1,66 @@
+"""The compiled kernels of large markets give the very numbers of the NumPy code.
+
+Each scenario runs twice on the same seed, once with the NumPy code and once with the compiled
+kernels forced on at this small size (``COMPILED_FROM_NODES`` lowered to 0), and every daily
+measurement and every per-friendship and per-consumer column must be equal to the last bit.
+The scenarios between them use every kernel: posts and their readers with screen spam, the
+audience of influencers and groups, word of mouth and forgetting, detractors, store openings,
+the pyramid's recruiter sums, several brands, distributor-run stores and owners who switch
+brand (trust written from outside the posting stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.graph import compiled
+from sim.model import ChannelModel
+from sim.scenario import Scenario
+
+pytestmark = pytest.mark.skipif(not compiled.AVAILABLE, reason="numba not installed")
+
+SCENARIOS = [
+    ("three_channels", 120),
+    ("pyramid_unregulated", 120),
+    ("spam_crackdown", 120),
+    ("three_brands", 90),
+    ("cases/distributor_run_stores", 90),
+    ("cases/dilution_owners_switch", 200),
+]
+
+
+def _run(scenario: Scenario, days: int) -> tuple[ChannelModel, pd.DataFrame]:
+    model = ChannelModel(scenario)
+    model.run_for(days)
+    return model, model.datacollector.get_model_vars_dataframe()
+
+
+@pytest.mark.parametrize(("name", "days"), SCENARIOS)
+def test_compiled_kernels_give_the_numpy_results(
+    name: str, days: int, shipped: Callable[..., Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = shipped(name, "market.consumers=3000")
+    numpy_model, numpy_daily = _run(scenario, days)
+    assert not numpy_model.friendships.sums.compiled
+    monkeypatch.setattr(compiled, "COMPILED_FROM_NODES", 0)
+    kernel_model, kernel_daily = _run(scenario, days)
+    assert kernel_model.friendships.sums.compiled
+    pd.testing.assert_frame_equal(kernel_daily, numpy_daily, check_exact=True)
+    for ours, theirs in zip(kernel_model.brands, numpy_model.brands, strict=True):
+        f, g = ours.friendships, theirs.friendships
+        for column in ("trust", "annoyance", "annoyance_day", "muted", "blocked", "detractor"):
+            assert np.array_equal(getattr(f, column), getattr(g, column)), column
+        assert np.array_equal(f.sums.trust_total, g.sums.trust_total)
+        assert np.array_equal(f.sums.store_friends, g.sums.store_friends)
+        c, d = ours.consumers, theirs.consumers
+        for column in ("attitude", "aware", "aware_day", "need_day", "store"):
+            assert np.array_equal(getattr(c, column), getattr(d, column)), column
+
+
+def test_large_markets_use_the_compiled_kernels() -> None:
+    assert compiled.wanted(compiled.COMPILED_FROM_NODES)
+    assert not compiled.wanted(compiled.COMPILED_FROM_NODES - 1)
