@@ -57,9 +57,10 @@ def _awareness_rate_loop(
     use_exposure: bool,
     out: np.ndarray,
 ) -> None:
-    """λᵢ = base + p_shelf·[stocked] + q·sᵢ + awareness_per_view·exposureᵢ, term by term in the
-    order :meth:`AwarenessStage.run` adds them (an absent term adds nothing; ``base`` is p, plus
-    p_ads while the direct shop is open; sᵢ is 0 for a consumer without friends' trust)."""
+    """``out = −λᵢ`` with λᵢ = base + p_shelf·[stocked] + q·sᵢ + awareness_per_view·exposureᵢ
+    summed term by term in the order of :meth:`AwarenessStage._rate` (an absent term adds
+    nothing; ``base`` is p, plus p_ads while the direct shop is open; sᵢ is 0 for a consumer
+    without friends' trust)."""
     for i in range(len(out)):
         r = base
         if use_shelf:
@@ -69,7 +70,7 @@ def _awareness_rate_loop(
             r += imitation * (adopters[i] / t if t > 0 else 0.0)
         if use_exposure:
             r += per_view * exposure[i]
-        out[i] = r
+        out[i] = -r
 
 
 def _awareness_loop(
@@ -176,7 +177,6 @@ class AwarenessStage:
             exposure = exposure.astype(np.float64, copy=False)
             if self.audience.ties:
                 exposure += self.audience.exposure(posts.owners, posts.views)
-        rate = self._rate(exposure)
         if p.spam.enabled:
             self.friendships.update_detractors(c.attitude, p.spam.detractor_attitude)
             if sums.compiled:
@@ -193,56 +193,72 @@ class AwarenessStage:
                 )
         forgetting = p.diffusion.forgetting_rate_per_day
         if sums.compiled:
+            no_event = self._no_event_compiled(exposure)
             draws = self.rng.random(c.n)
-            no_event = np.exp(-rate)
             gained, forgot = compile_kernel(_awareness_loop)(
                 c.aware, c.adopted, c.segment, draws, no_event, forgetting
             )
         else:
             anchored = c.adopted | (c.segment != ORDINARY)
+            rate = self._rate(exposure)
             gained, forgot = awareness_step(c.aware, anchored, rate, forgetting, self.rng)
         c.aware_day[gained] = day
         c.aware_day[forgot] = -1
         return exposure
 
-    def _rate(self, exposure: np.ndarray | None) -> np.ndarray:
-        """Today's awareness hazard λᵢ of every consumer (module docstring)."""
+    def _terms(self) -> tuple[float, float, float, bool, np.ndarray, float, float]:
+        """The terms of λ: p (with p_ads while the direct shop is open), p_shelf, whether the
+        shelf term applies and which regions are stocked, q, awareness per view."""
         p = self.market.params
-        c = self.consumers
-        sums = self.friendships.sums
         base = p.diffusion.innovation_rate_per_year / 365.0
-        ads = self.market.is_open("b2c")
+        ads = (
+            advertising_awareness_rate(p.channels.b2c.advertising)
+            if self.market.is_open("b2c")
+            else None
+        )
         shelf = bool(self.supply.tiers) and self.market.is_open("b2b2c")
         stocked = self.supply.tiers[-1].on_hand > 0 if shelf else np.zeros(1, dtype=bool)
         shelf_rate = p.channels.b2b2c.shelf_awareness_per_year / 365.0
         q = p.diffusion.imitation_rate_per_year / 365.0
         per_view = p.channels.b2c2c.posting.awareness_per_view
-        if sums.compiled:
-            rate = np.empty(c.n, dtype=np.float64)
-            if ads:
-                base += advertising_awareness_rate(p.channels.b2c.advertising)
-            compile_kernel(_awareness_rate_loop)(
-                base,
-                shelf_rate,
-                stocked,
-                c.region,
-                shelf,
-                q,
-                sums.weighted("adopters") if q > 0 else rate,
-                sums.trust_total,
-                per_view,
-                exposure if exposure is not None else rate,
-                exposure is not None,
-                rate,
-            )
-            return rate
+        return base, ads, shelf_rate, shelf, stocked, q, per_view
+
+    def _rate(self, exposure: np.ndarray | None) -> np.ndarray:
+        """Today's awareness hazard λᵢ of every consumer (module docstring)."""
+        c = self.consumers
+        base, ads, shelf_rate, shelf, stocked, q, per_view = self._terms()
         rate = np.full(c.n, base)
-        if ads:
-            rate += advertising_awareness_rate(p.channels.b2c.advertising)
+        if ads is not None:
+            rate += ads
         if shelf:
             rate += shelf_rate * stocked[c.region]
         if q > 0:
-            rate += q * sums.share("adopters")
+            rate += q * self.friendships.sums.share("adopters")
         if exposure is not None:
             rate += per_view * exposure
         return rate
+
+    def _no_event_compiled(self, exposure: np.ndarray | None) -> np.ndarray:
+        """``exp(−λᵢ)`` for every consumer, λ summed by the compiled loop in the order of
+        :meth:`_rate` (``exp`` is NumPy's)."""
+        c = self.consumers
+        sums = self.friendships.sums
+        base, ads, shelf_rate, shelf, stocked, q, per_view = self._terms()
+        if ads is not None:
+            base += ads
+        minus_rate = np.empty(c.n, dtype=np.float64)
+        compile_kernel(_awareness_rate_loop)(
+            base,
+            shelf_rate,
+            stocked,
+            c.region,
+            shelf,
+            q,
+            sums.weighted("adopters") if q > 0 else minus_rate,
+            sums.trust_total,
+            per_view,
+            exposure if exposure is not None else minus_rate,
+            exposure is not None,
+            minus_rate,
+        )
+        return np.exp(minus_rate, out=minus_rate)

@@ -131,8 +131,17 @@ class FriendSums:
             self.graph.indices[entries], minlength=self.graph.n
         )
 
-    def update_trust(self, entries: np.ndarray, new_trust: np.ndarray) -> None:
-        """Set ``τ`` of CSR ``entries`` to ``new_trust``, keeping every sum exact."""
+    def update_trust(
+        self,
+        entries: np.ndarray,
+        new_trust: np.ndarray,
+        read: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """Set ``τ`` of CSR ``entries`` to ``new_trust``, keeping every sum exact.
+
+        ``read``: the entries' trust before, readers and friends, when the caller has already
+        read them (the compiled path then does not read them again).
+        """
         if self.graph.complete:
             raise ValueError("a complete graph has uniform trust")
         if len(entries) == 0:
@@ -140,9 +149,14 @@ class FriendSums:
         self.version += 1
         if self.compiled:
             g = self.graph
-            rows, sources, delta = entry_kernels.trust_changes(
-                g.edge_rows(), g.indices, self.edge_trust, entries, new_trust
-            )
+            if read is None:
+                rows, sources, delta = entry_kernels.trust_changes(
+                    g.edge_rows(), g.indices, self.edge_trust, entries, new_trust
+                )
+            else:
+                old_trust, rows, sources = read
+                delta = new_trust.astype(np.float64) - old_trust.astype(np.float64)
+                self.edge_trust[entries] = new_trust
             entry_kernels.add_by_rows(self.trust_total, self._scratch, rows, delta)
             for name, flags in self._flags.items():
                 entry_kernels.add_by_rows(

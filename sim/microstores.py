@@ -18,6 +18,7 @@ from sim.audience import AudienceGraph
 from sim.choice import pick_weighted
 from sim.consumers import EMPLOYEE, ConsumerPopulation
 from sim.friendships import Friendships
+from sim.graph.compiled import compile_kernel
 from sim.market import DayCounters, MarketState
 from sim.posting import adapt_posting
 from sim.rebates import pay_rebates, rebate_rates
@@ -49,6 +50,44 @@ def consideration_hazard(
         is_employee, o.employee_consideration_rate_per_day, o.consideration_rate_per_day
     )
     return base + o.store_friend_consideration_per_day * store_friend_share
+
+
+def _weighing_hazard(
+    aware: np.ndarray,
+    store: np.ndarray,
+    elsewhere: np.ndarray,
+    use_elsewhere: bool,
+    segment: np.ndarray,
+    employee: int,
+    employees_ok: bool,
+    public_ok: bool,
+    store_friends: np.ndarray,
+    degree: np.ndarray,
+    employee_rate: float,
+    rate: float,
+    store_friend_rate: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The consumers eligible to weigh a store today, ascending, and their
+    :func:`consideration_hazard` (the same arithmetic) in one pass: aware, without a store (of
+    this brand or, with ``use_elsewhere``, another), employees once their rollout day has come
+    and the public once theirs has."""
+    n = len(aware)
+    who = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if not aware[i] or store[i] >= 0 or (use_elsewhere and elsewhere[i]):
+            continue
+        if employees_ok if segment[i] == employee else public_ok:
+            who[k] = i
+            k += 1
+    hazard = np.empty(k, dtype=np.float64)
+    for x in range(k):
+        i = who[x]
+        d = degree[i]
+        share = store_friends[i] / d if d > 0 else 0.0
+        base = employee_rate if segment[i] == employee else rate
+        hazard[x] = base + store_friend_rate * share
+    return who[:k].copy(), hazard
 
 
 def identity_value(params: B2C2C, attitude: np.ndarray, is_employee: np.ndarray) -> np.ndarray:
@@ -279,20 +318,41 @@ class MicroStoreChannel:
         running a store has a positive value open one."""
         p = self.market.params.channels.b2c2c
         c = self.consumers
-        eligible = c.aware & (c.store < 0)
-        if c.selling_elsewhere is not None:
-            eligible &= ~c.selling_elsewhere
         employees_ok = day >= p.rollout.employees_from_day
         public_from = self.market.public_from_day
         public_ok = public_from is not None and day >= public_from
-        is_emp = c.segment == EMPLOYEE
-        eligible &= np.where(is_emp, employees_ok, public_ok)
-        who = np.flatnonzero(eligible)
+        sums = self.friendships.sums
+        if sums.compiled:
+            elsewhere = c.selling_elsewhere
+            who, hazard = compile_kernel(_weighing_hazard)(
+                c.aware,
+                c.store,
+                elsewhere if elsewhere is not None else c.aware,
+                elsewhere is not None,
+                c.segment,
+                EMPLOYEE,
+                employees_ok,
+                public_ok,
+                sums.store_friends,
+                self.friendships.graph.degree,
+                p.opening.employee_consideration_rate_per_day,
+                p.opening.consideration_rate_per_day,
+                p.opening.store_friend_consideration_per_day,
+            )
+        else:
+            eligible = c.aware & (c.store < 0)
+            if c.selling_elsewhere is not None:
+                eligible &= ~c.selling_elsewhere
+            is_emp = c.segment == EMPLOYEE
+            eligible &= np.where(is_emp, employees_ok, public_ok)
+            who = np.flatnonzero(eligible)
+            if len(who):
+                share = sums.store_friend_share(who)
+                hazard = consideration_hazard(p, is_emp[who], share)
         if len(who) == 0:
             return
-        share = self.friendships.sums.store_friend_share(who)
-        hazard = consideration_hazard(p, is_emp[who], share)
         weighing = who[self.rng.random(len(who)) < -np.expm1(-hazard)]
+        emp = c.segment[weighing] == EMPLOYEE
         if len(weighing) == 0:
             return
         reach = self.audience_trust(weighing)
@@ -304,7 +364,7 @@ class MicroStoreChannel:
             time_cost = team_time_cost(p, time_cost, offered)
         value = store_value(
             income,
-            identity_value(p, c.attitude[weighing], is_emp[weighing]),
+            identity_value(p, c.attitude[weighing], emp),
             time_cost,
             c.social_cost[weighing],
         )
@@ -314,10 +374,10 @@ class MicroStoreChannel:
             pitched &= gain > 0  # the course is bought where the promise outweighs the fee
             value = value + pitched * gain
         if p.certification.enabled:
-            value = value - certification_fee_per_day(p, is_emp[weighing])
-            opens = (value > 0) & passes_certification(p, reach, is_emp[weighing])
+            value = value - certification_fee_per_day(p, emp)
+            opens = (value > 0) & passes_certification(p, reach, emp)
             new = weighing[opens]
-            fees = p.certification.fee * float(np.count_nonzero(~is_emp[new]))
+            fees = p.certification.fee * float(np.count_nonzero(~emp[opens]))
             self.ledger.transfer(CONSUMERS, MAKER, fees, "entry_fees")
         else:
             opens = value > 0

@@ -149,7 +149,7 @@ class PostingStage:
             tolerance,
             self.rng.random(len(readers)),
         )
-        f.sums.update_trust(reader_entries, response.trust)
+        f.sums.update_trust(reader_entries, response.trust, (trust, readers, owners[group]))
         f.annoyance[reader_entries] = response.annoyance
         f.annoyance_day[reader_entries] = day
         f.mute(reader_entries[response.muted], reader_entries[response.blocked])
