@@ -172,8 +172,7 @@ class AwarenessStage:
         sums = self.friendships.sums
         exposure = None
         if posts is not None:
-            hidden = self.friendships.muted if p.spam.enabled else None
-            exposure = sums.exposure(posts.owners, posts.views, hidden=hidden)
+            exposure = self.friendships.exposure(posts.owners, posts.views, p.spam.enabled)
             exposure = exposure.astype(np.float64, copy=False)
             if self.audience.ties:
                 exposure += self.audience.exposure(posts.owners, posts.views)

@@ -57,6 +57,8 @@ class FriendSums:
         self.trust_total = graph.neighbor_sum(np.ones(n), edge_trust)
         self.store_friends = np.zeros(n, dtype=np.int64)
         self._scratch = np.zeros(n if self.compiled else 0, dtype=np.float64)
+        self.trust_by_poster = edge_trust[self._reverse] if self.compiled else None
+        """The trust again in poster order (:class:`PosterRows`; compiled path only)."""
 
     # ------------------------------------------------------------------ flags
 
@@ -88,8 +90,7 @@ class FriendSums:
                 self._scratch,
                 g.indptr,
                 g.indices,
-                self._reverse,
-                self.edge_trust,
+                self.trust_by_poster,
                 sources,
                 signs,
             )
@@ -135,12 +136,13 @@ class FriendSums:
         self,
         entries: np.ndarray,
         new_trust: np.ndarray,
-        read: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        read: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Set ``τ`` of CSR ``entries`` to ``new_trust``, keeping every sum exact.
 
-        ``read``: the entries' trust before, readers and friends, when the caller has already
-        read them (the compiled path then does not read them again).
+        ``read``: the entries' trust before, readers, friends and the same entries in poster
+        order, when the caller has already read them (the compiled path then does not read
+        them again).
         """
         if self.graph.complete:
             raise ValueError("a complete graph has uniform trust")
@@ -151,12 +153,19 @@ class FriendSums:
             g = self.graph
             if read is None:
                 rows, sources, delta = entry_kernels.trust_changes(
-                    g.edge_rows(), g.indices, self.edge_trust, entries, new_trust
+                    g.edge_rows(),
+                    g.indices,
+                    self._reverse,
+                    self.edge_trust,
+                    self.trust_by_poster,
+                    entries,
+                    new_trust,
                 )
             else:
-                old_trust, rows, sources = read
+                old_trust, rows, sources, by_poster = read
                 delta = new_trust.astype(np.float64) - old_trust.astype(np.float64)
                 self.edge_trust[entries] = new_trust
+                self.trust_by_poster[by_poster] = new_trust
             entry_kernels.add_by_rows(self.trust_total, self._scratch, rows, delta)
             for name, flags in self._flags.items():
                 entry_kernels.add_by_rows(
@@ -185,7 +194,11 @@ class FriendSums:
         return out
 
     def exposure(
-        self, sources: np.ndarray, amounts: np.ndarray, hidden: np.ndarray | None = None
+        self,
+        sources: np.ndarray,
+        amounts: np.ndarray,
+        hidden: np.ndarray | None = None,
+        hidden_by_poster: np.ndarray | None = None,
     ) -> np.ndarray:
         """``Σⱼ τᵢⱼ·xⱼ`` for every consumer *i*, where only ``sources`` have x ≠ 0.
 
@@ -194,23 +207,33 @@ class FriendSums:
             amounts: Their amounts.
             hidden: Optional boolean per CSR entry: entry (i, j) true means *i* does not see
                 *j* (muted or blocked); those pairs contribute nothing.
+            hidden_by_poster: The same in poster order (:class:`PosterRows`), which the
+                compiled path reads.
         """
         if self.graph.complete:
             total = float(np.sum(amounts))
             out = np.full(self.graph.n, total)
             out[sources] -= amounts
             return self.uniform_trust * out
+        if self.compiled:
+            if hidden is not None and hidden_by_poster is None:
+                raise ValueError("the compiled path reads hidden friendships in poster order")
+            g = self.graph
+            return entry_kernels.scatter(
+                g.n,
+                g.indptr,
+                g.indices,
+                self.trust_by_poster,
+                sources,
+                amounts,
+                hidden_by_poster if hidden is not None else None,
+            )
         return self._scatter(sources, amounts, hidden)
 
     def _scatter(
         self, sources: np.ndarray, amounts: np.ndarray, hidden: np.ndarray | None = None
     ) -> np.ndarray:
         """Add ``τᵢⱼ·xⱼ`` to every friend *i* of each source *j*."""
-        if self.compiled:
-            g = self.graph
-            return entry_kernels.scatter(
-                g.n, g.indptr, g.indices, self._reverse, self.edge_trust, sources, amounts, hidden
-            )
         group, entries = self.graph.row_entries(sources)
         readers = self.graph.indices[entries]
         reader_entries = self._reverse[entries]
@@ -218,6 +241,26 @@ class FriendSums:
         if hidden is not None:
             weights = np.where(hidden[reader_entries], 0.0, weights)
         return np.bincount(readers, weights=weights, minlength=self.graph.n)
+
+
+class PosterRows:
+    """The per-friendship state a poster's readers carry, stored in poster order.
+
+    Entry ``e`` of row *j* holds the state of reader *i* = ``indices[e]`` about *j* (the
+    reader's own entry is ``reverse[e]``): trust τᵢⱼ, annoyance Aᵢⱼ, its day and whether *i*
+    muted *j*. Posting, exposure and trust in owners read the readers of a poster, which are
+    here one contiguous run of the row instead of one scattered entry per friend. Kept by the
+    compiled path only; every change to those columns of :class:`Friendships` is written here
+    as well (trust by :meth:`FriendSums.update_trust`, mutes by :meth:`Friendships.mute`,
+    annoyance by the posting stage).
+    """
+
+    def __init__(self, sums: FriendSums) -> None:
+        entries = sums.graph.n_entries
+        self.trust = sums.trust_by_poster
+        self.annoyance = np.zeros(entries, dtype=np.float32)
+        self.annoyance_day = np.zeros(entries, dtype=np.int32)
+        self.muted = np.zeros(entries, dtype=bool)
 
 
 class Friendships:
@@ -235,6 +278,8 @@ class Friendships:
         tolerance: float32 per consumer, Tᵢ.
         detractor: bool per consumer, attitude below ``spam.detractor_attitude``.
         sums: The friend sums (:class:`FriendSums`) over ``trust``.
+        by_poster: The same state in poster order (:class:`PosterRows`) where the compiled
+            kernels are used, else None.
     """
 
     def __init__(
@@ -259,6 +304,8 @@ class Friendships:
         self.tolerance = tolerance
         self.detractor = detractor
         self.sums = FriendSums(graph, trust, uniform_trust)
+        self.by_poster = PosterRows(self.sums) if self.sums.compiled else None
+        """The per-friendship state again in poster order (compiled path only)."""
         cached = graph.n if self.sums.compiled else 0
         self._owner_trust = np.zeros(cached, dtype=np.float64)
         """Friends' trust in each owner, as last summed (compiled path)."""
@@ -324,8 +371,7 @@ class Friendships:
                 self._owner_trust_version = self.sums.version
             total = entry_kernels.owner_trust_cached(
                 g.indptr,
-                g.reverse_entry(),
-                self.trust,
+                self.sums.trust_by_poster,
                 owners,
                 self._owner_trust,
                 self._owner_trust_known,
@@ -356,8 +402,25 @@ class Friendships:
         self.detractor[:] = now
         self.sums.switched("detractors", on, off)
 
-    def mute(self, entries: np.ndarray, blocked: np.ndarray) -> None:
-        """Readers of ``entries`` mute their friend; those of ``blocked`` block it as well."""
+    def exposure(self, sources: np.ndarray, amounts: np.ndarray, skip_muted: bool) -> np.ndarray:
+        """``Σⱼ τᵢⱼ·xⱼ`` for every consumer *i* over ``sources`` *j* with amounts x, leaving out
+        the friends a reader muted when ``skip_muted`` (:meth:`FriendSums.exposure`)."""
+        if not skip_muted:
+            return self.sums.exposure(sources, amounts)
+        mirror = self.by_poster.muted if self.by_poster is not None else None
+        return self.sums.exposure(sources, amounts, self.muted, mirror)
+
+    def mute(
+        self, entries: np.ndarray, blocked: np.ndarray, by_poster: np.ndarray | None = None
+    ) -> None:
+        """Readers of ``entries`` mute their friend; those of ``blocked`` block it as well.
+
+        ``by_poster``: ``entries`` in poster order, when the caller knows them.
+        """
+        if self.by_poster is not None:
+            if by_poster is None:
+                by_poster = self.graph.reverse_entry()[entries]
+            self.by_poster.muted[by_poster] = True
         self.muted[entries] = True
         self.blocked[blocked] = True
         self.muted_count += len(entries)

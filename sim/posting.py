@@ -116,19 +116,27 @@ class PostingStage:
         f = self.friendships
         spam = self.market.params.spam
         g = f.graph
-        if f.sums.compiled:
-            group, reader_entries, readers, trust, annoyance, annoyance_day, tolerance = (
-                entry_kernels.visible_readers(
-                    g.indptr,
-                    g.indices,
-                    g.reverse_entry(),
-                    f.muted,
-                    f.trust,
-                    f.annoyance,
-                    f.annoyance_day,
-                    f.tolerance,
-                    owners,
-                )
+        mirror = f.by_poster
+        if mirror is not None:
+            (
+                group,
+                poster_entries,
+                reader_entries,
+                readers,
+                trust,
+                annoyance,
+                annoyance_day,
+                tolerance,
+            ) = entry_kernels.visible_readers(
+                g.indptr,
+                g.indices,
+                g.reverse_entry(),
+                mirror.muted,
+                mirror.trust,
+                mirror.annoyance,
+                mirror.annoyance_day,
+                f.tolerance,
+                owners,
             )
         else:
             group, entries = g.row_entries(owners)
@@ -149,10 +157,23 @@ class PostingStage:
             tolerance,
             self.rng.random(len(readers)),
         )
-        f.sums.update_trust(reader_entries, response.trust, (trust, readers, owners[group]))
-        f.annoyance[reader_entries] = response.annoyance
-        f.annoyance_day[reader_entries] = day
-        f.mute(reader_entries[response.muted], reader_entries[response.blocked])
+        if mirror is None:
+            f.sums.update_trust(reader_entries, response.trust)
+            f.annoyance[reader_entries] = response.annoyance
+            f.annoyance_day[reader_entries] = day
+            f.mute(reader_entries[response.muted], reader_entries[response.blocked])
+        else:
+            read = (trust, readers, owners[group], poster_entries)
+            f.sums.update_trust(reader_entries, response.trust, read)
+            f.annoyance[reader_entries] = response.annoyance
+            f.annoyance_day[reader_entries] = day
+            mirror.annoyance[poster_entries] = response.annoyance
+            mirror.annoyance_day[poster_entries] = day
+            f.mute(
+                reader_entries[response.muted],
+                reader_entries[response.blocked],
+                poster_entries[response.muted],
+            )
         self._blocks_lower_attitude(readers[response.blocked])
 
     def _audience_responds(

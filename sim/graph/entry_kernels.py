@@ -20,8 +20,10 @@ what they return and write it back, without the temporary index arrays of the Nu
 
 Entry ``e`` of the CSR is reader ``i`` (its row) and friend ``indices[e]``; ``reverse[e]`` is
 the entry of the same friendship read the other way. The friends who read a poster *j* are the
-``indices`` of row *j*, and their state (trust in *j*, annoyance, muting) lives at the reverse
-entries.
+``indices`` of row *j*; their state (trust in *j*, annoyance, muting) lives at the reverse
+entries, and again, for the kernels, in poster order (:class:`sim.friendships.PosterRows`: at
+entry ``e`` of row *j*, the state of reader ``indices[e]`` about *j*), so that a poster's
+readers are one contiguous run.
 """
 
 from __future__ import annotations
@@ -31,35 +33,23 @@ import numpy as np
 from sim.graph.compiled import compile_kernel
 
 
-def _owner_trust(
-    indptr: np.ndarray, reverse: np.ndarray, trust: np.ndarray, owners: np.ndarray, out: np.ndarray
-) -> None:
-    """``out[k] = Σ`` over the friends of ``owners[k]`` of their trust in it (float64)."""
-    for k in range(len(owners)):
-        o = owners[k]
-        total = 0.0
-        for e in range(indptr[o], indptr[o + 1]):
-            total += np.float64(trust[reverse[e]])
-        out[k] = total
-
-
 def _owner_trust_cached(
     indptr: np.ndarray,
-    reverse: np.ndarray,
-    trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     owners: np.ndarray,
     cache: np.ndarray,
     known: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """:func:`_owner_trust`, reading an owner's sum from ``cache`` where ``known`` (summed since
-    trust last changed) and keeping the others there."""
+    """``out[k] = Σ`` over the friends of ``owners[k]`` of their trust in it (float64, in entry
+    order), read from ``cache`` where ``known`` (summed since trust last changed) and kept
+    there otherwise."""
     for k in range(len(owners)):
         o = owners[k]
         if not known[o]:
             total = 0.0
             for e in range(indptr[o], indptr[o + 1]):
-                total += np.float64(trust[reverse[e]])
+                total += np.float64(trust_by_poster[e])
             cache[o] = total
             known[o] = True
         out[k] = cache[o]
@@ -68,12 +58,14 @@ def _owner_trust_cached(
 def _trust_changes(
     edge_rows: np.ndarray,
     indices: np.ndarray,
+    reverse: np.ndarray,
     edge_trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     entries: np.ndarray,
     new_trust: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For entries whose trust becomes ``new_trust``: (reader, friend, new − old in float64);
-    then writes the new trust (all old values are read first, as NumPy does)."""
+    then writes the new trust in both orders (all old values are read first, as NumPy does)."""
     m = len(entries)
     rows = np.empty(m, dtype=edge_rows.dtype)
     sources = np.empty(m, dtype=indices.dtype)
@@ -84,31 +76,31 @@ def _trust_changes(
         sources[k] = indices[e]
         delta[k] = np.float64(new_trust[k]) - np.float64(edge_trust[e])
     for k in range(m):
-        edge_trust[entries[k]] = new_trust[k]
+        e = entries[k]
+        edge_trust[e] = new_trust[k]
+        trust_by_poster[reverse[e]] = new_trust[k]
     return rows, sources, delta
 
 
 def _scatter(
     indptr: np.ndarray,
     indices: np.ndarray,
-    reverse: np.ndarray,
-    trust: np.ndarray,
-    hidden: np.ndarray,
+    trust_by_poster: np.ndarray,
+    hidden_by_poster: np.ndarray,
     use_hidden: bool,
     sources: np.ndarray,
     amounts: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """``out[i] += τᵢⱼ·amounts[k]`` for every friend *i* of every ``sources[k]`` = *j* (in
-    entry order; skipping readers with ``hidden`` set when ``use_hidden``)."""
+    entry order; skipping readers who hid *j* when ``use_hidden``)."""
     for k in range(len(sources)):
         j = sources[k]
         amount = amounts[k]
         for e in range(indptr[j], indptr[j + 1]):
-            r = reverse[e]
-            if use_hidden and hidden[r]:
+            if use_hidden and hidden_by_poster[e]:
                 continue
-            out[indices[e]] += np.float64(trust[r]) * amount
+            out[indices[e]] += np.float64(trust_by_poster[e]) * amount
 
 
 def _add_touched(
@@ -163,44 +155,47 @@ def _visible_readers(
     indptr: np.ndarray,
     indices: np.ndarray,
     reverse: np.ndarray,
-    muted: np.ndarray,
-    trust: np.ndarray,
-    annoyance: np.ndarray,
-    annoyance_day: np.ndarray,
+    muted_by_poster: np.ndarray,
+    trust_by_poster: np.ndarray,
+    annoyance_by_poster: np.ndarray,
+    annoyance_day_by_poster: np.ndarray,
     tolerance: np.ndarray,
     owners: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """The friends of ``owners`` who have not muted them, in entry order, with what the
-    readers' response reads: (poster position, reader entry, reader, trust, annoyance, day of
-    the annoyance, reader's tolerance)."""
+    readers' response reads: (poster position, poster-order entry, reader entry, reader, trust,
+    annoyance, day of the annoyance, reader's tolerance)."""
     total = 0
     for k in range(len(owners)):
-        total += indptr[owners[k] + 1] - indptr[owners[k]]
+        o = owners[k]
+        for e in range(indptr[o], indptr[o + 1]):
+            if not muted_by_poster[e]:
+                total += 1
     group = np.empty(total, dtype=np.int64)
     entry = np.empty(total, dtype=np.int64)
-    reader = np.empty(total, dtype=np.int32)
+    reader_entry = np.empty(total, dtype=np.int64)
+    reader = np.empty(total, dtype=indices.dtype)
+    t = np.empty(total, dtype=trust_by_poster.dtype)
+    a = np.empty(total, dtype=annoyance_by_poster.dtype)
+    d = np.empty(total, dtype=annoyance_day_by_poster.dtype)
+    tol = np.empty(total, dtype=tolerance.dtype)
     n = 0
     for k in range(len(owners)):
         o = owners[k]
         for e in range(indptr[o], indptr[o + 1]):
-            r = reverse[e]
-            if muted[r]:
+            if muted_by_poster[e]:
                 continue
+            i = indices[e]
             group[n] = k
-            entry[n] = r
-            reader[n] = indices[e]
+            entry[n] = e
+            reader_entry[n] = reverse[e]
+            reader[n] = i
+            t[n] = trust_by_poster[e]
+            a[n] = annoyance_by_poster[e]
+            d[n] = annoyance_day_by_poster[e]
+            tol[n] = tolerance[i]
             n += 1
-    t = np.empty(n, dtype=trust.dtype)
-    a = np.empty(n, dtype=annoyance.dtype)
-    d = np.empty(n, dtype=annoyance_day.dtype)
-    tol = np.empty(n, dtype=tolerance.dtype)
-    for x in range(n):
-        r = entry[x]
-        t[x] = trust[r]
-        a[x] = annoyance[r]
-        d[x] = annoyance_day[r]
-        tol[x] = tolerance[reader[x]]
-    return group[:n].copy(), entry[:n].copy(), reader[:n].copy(), t, a, d, tol
+    return group, entry, reader_entry, reader, t, a, d, tol
 
 
 def _tie_trust(
@@ -234,27 +229,17 @@ def _tie_exposure(
                 out[reader[t]] += np.float64(trust[t]) * v
 
 
-def owner_trust(
-    indptr: np.ndarray, reverse: np.ndarray, trust: np.ndarray, owners: np.ndarray
-) -> np.ndarray:
-    """For each owner, the sum of its friends' trust in it (:func:`_owner_trust`)."""
-    out = np.empty(len(owners), dtype=np.float64)
-    compile_kernel(_owner_trust)(indptr, reverse, trust, np.asarray(owners, dtype=np.int64), out)
-    return out
-
-
 def owner_trust_cached(
     indptr: np.ndarray,
-    reverse: np.ndarray,
-    trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     owners: np.ndarray,
     cache: np.ndarray,
     known: np.ndarray,
 ) -> np.ndarray:
-    """:func:`owner_trust` through a per-node cache (:func:`_owner_trust_cached`)."""
+    """For each owner, the sum of its friends' trust in it (:func:`_owner_trust_cached`)."""
     out = np.empty(len(owners), dtype=np.float64)
     compile_kernel(_owner_trust_cached)(
-        indptr, reverse, trust, np.asarray(owners, dtype=np.int64), cache, known, out
+        indptr, trust_by_poster, np.asarray(owners, dtype=np.int64), cache, known, out
     )
     return out
 
@@ -262,13 +247,21 @@ def owner_trust_cached(
 def trust_changes(
     edge_rows: np.ndarray,
     indices: np.ndarray,
+    reverse: np.ndarray,
     edge_trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     entries: np.ndarray,
     new_trust: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Set the trust of ``entries``; returns (rows, friends, deltas) (:func:`_trust_changes`)."""
     return compile_kernel(_trust_changes)(
-        edge_rows, indices, edge_trust, np.asarray(entries, dtype=np.int64), new_trust
+        edge_rows,
+        indices,
+        reverse,
+        edge_trust,
+        trust_by_poster,
+        np.asarray(entries, dtype=np.int64),
+        new_trust,
     )
 
 
@@ -276,21 +269,19 @@ def scatter(
     n: int,
     indptr: np.ndarray,
     indices: np.ndarray,
-    reverse: np.ndarray,
-    trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     sources: np.ndarray,
     amounts: np.ndarray,
-    hidden: np.ndarray | None = None,
+    hidden_by_poster: np.ndarray | None = None,
 ) -> np.ndarray:
     """``Σⱼ τᵢⱼ·xⱼ`` for every consumer *i* over the ``sources`` *j* (:func:`_scatter`)."""
     out = np.zeros(n, dtype=np.float64)
     compile_kernel(_scatter)(
         indptr,
         indices,
-        reverse,
-        trust,
-        hidden if hidden is not None else np.zeros(1, dtype=bool),
-        hidden is not None,
+        trust_by_poster,
+        hidden_by_poster if hidden_by_poster is not None else np.zeros(1, dtype=bool),
+        hidden_by_poster is not None,
         np.asarray(sources, dtype=np.int64),
         np.asarray(amounts, dtype=np.float64),
         out,
@@ -303,8 +294,7 @@ def scatter_add(
     scratch: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
-    reverse: np.ndarray,
-    trust: np.ndarray,
+    trust_by_poster: np.ndarray,
     sources: np.ndarray,
     amounts: np.ndarray,
 ) -> None:
@@ -313,7 +303,7 @@ def scatter_add(
     dummy = np.zeros(1, dtype=bool)
     amounts = np.asarray(amounts, dtype=np.float64)
     compile_kernel(_scatter)(
-        indptr, indices, reverse, trust, dummy, False, sources, amounts, scratch
+        indptr, indices, trust_by_poster, dummy, False, sources, amounts, scratch
     )
     compile_kernel(_add_touched)(target, scratch, indptr, indices, sources)
 
@@ -352,10 +342,10 @@ def visible_readers(
     indptr: np.ndarray,
     indices: np.ndarray,
     reverse: np.ndarray,
-    muted: np.ndarray,
-    trust: np.ndarray,
-    annoyance: np.ndarray,
-    annoyance_day: np.ndarray,
+    muted_by_poster: np.ndarray,
+    trust_by_poster: np.ndarray,
+    annoyance_by_poster: np.ndarray,
+    annoyance_day_by_poster: np.ndarray,
     tolerance: np.ndarray,
     owners: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
@@ -364,10 +354,10 @@ def visible_readers(
         indptr,
         indices,
         reverse,
-        muted,
-        trust,
-        annoyance,
-        annoyance_day,
+        muted_by_poster,
+        trust_by_poster,
+        annoyance_by_poster,
+        annoyance_day_by_poster,
         tolerance,
         np.asarray(owners, dtype=np.int64),
     )
