@@ -250,9 +250,9 @@ class PosterRows:
     reader's own entry is ``reverse[e]``): trust τᵢⱼ, annoyance Aᵢⱼ, its day and whether *i*
     muted *j*. Posting, exposure and trust in owners read the readers of a poster, which are
     here one contiguous run of the row instead of one scattered entry per friend. Kept by the
-    compiled path only; every change to those columns of :class:`Friendships` is written here
-    as well (trust by :meth:`FriendSums.update_trust`, mutes by :meth:`Friendships.mute`,
-    annoyance by the posting stage).
+    compiled path only; every change to trust and mutes in :class:`Friendships` is written here
+    as well (by :meth:`FriendSums.update_trust` and :meth:`Friendships.mute`), and the
+    annoyance and its day are kept here only (the posting stage writes them).
     """
 
     def __init__(self, sums: FriendSums) -> None:
@@ -269,7 +269,8 @@ class Friendships:
     Attributes:
         graph: The social graph.
         trust: float32 per entry, τᵢⱼ ∈ [0, 1] (empty on a complete graph: uniform τ̄).
-        annoyance: float32 per entry, Aᵢⱼ at its last update.
+        annoyance: float32 per entry, Aᵢⱼ at its last update (read-only where
+            :attr:`by_poster` keeps it).
         annoyance_day: int32 per entry, day Aᵢⱼ was last updated (its decay is applied lazily).
         muted, blocked: bool per entry; *i* muted (blocked) *j* (a block is also a mute).
         muted_count, blocked_count: entries muted and blocked so far.
@@ -294,8 +295,12 @@ class Friendships:
         self.trust = trust
         self.uniform_trust = uniform_trust
         entries = graph.n_entries
-        self.annoyance = np.zeros(entries, dtype=np.float32)
-        self.annoyance_day = np.zeros(entries, dtype=np.int32)
+        self.sums = FriendSums(graph, trust, uniform_trust)
+        self.by_poster = PosterRows(self.sums) if self.sums.compiled else None
+        """The per-friendship state again in poster order (compiled path only)."""
+        kept = 0 if self.by_poster is not None else entries  # there, kept in poster order only
+        self._annoyance = np.zeros(kept, dtype=np.float32)
+        self._annoyance_day = np.zeros(kept, dtype=np.int32)
         self.muted = np.zeros(entries, dtype=bool)
         self.blocked = np.zeros(entries, dtype=bool)
         self.muted_count = 0
@@ -303,9 +308,6 @@ class Friendships:
         self.store_friendships = 0
         self.tolerance = tolerance
         self.detractor = detractor
-        self.sums = FriendSums(graph, trust, uniform_trust)
-        self.by_poster = PosterRows(self.sums) if self.sums.compiled else None
-        """The per-friendship state again in poster order (compiled path only)."""
         cached = graph.n if self.sums.compiled else 0
         self._owner_trust = np.zeros(cached, dtype=np.float64)
         """Friends' trust in each owner, as last summed (compiled path)."""
@@ -359,6 +361,20 @@ class Friendships:
 
     # ------------------------------------------------------------------ reads
 
+    @property
+    def annoyance(self) -> np.ndarray:
+        """Aᵢⱼ per entry, at its last update (with :attr:`by_poster`, a copy read from it)."""
+        if self.by_poster is not None:
+            return self.by_poster.annoyance[self.graph.reverse_entry()]
+        return self._annoyance
+
+    @property
+    def annoyance_day(self) -> np.ndarray:
+        """Day Aᵢⱼ was last updated, per entry (with :attr:`by_poster`, a copy read from it)."""
+        if self.by_poster is not None:
+            return self.by_poster.annoyance_day[self.graph.reverse_entry()]
+        return self._annoyance_day
+
     def trust_in_owners(self, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each owner node: (Σ over its friends of their trust in it, number of friends)."""
         if self.graph.complete:
@@ -409,6 +425,24 @@ class Friendships:
             return self.sums.exposure(sources, amounts)
         mirror = self.by_poster.muted if self.by_poster is not None else None
         return self.sums.exposure(sources, amounts, self.muted, mirror)
+
+    def record_annoyance(
+        self,
+        entries: np.ndarray,
+        annoyance: np.ndarray,
+        day: int,
+        by_poster: np.ndarray | None = None,
+    ) -> None:
+        """Entries' annoyance after today's posts (``by_poster``: the entries in poster order,
+        when the caller knows them)."""
+        if self.by_poster is not None:
+            if by_poster is None:
+                by_poster = self.graph.reverse_entry()[entries]
+            self.by_poster.annoyance[by_poster] = annoyance
+            self.by_poster.annoyance_day[by_poster] = day
+            return
+        self._annoyance[entries] = annoyance
+        self._annoyance_day[entries] = day
 
     def mute(
         self, entries: np.ndarray, blocked: np.ndarray, by_poster: np.ndarray | None = None

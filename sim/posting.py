@@ -157,23 +157,15 @@ class PostingStage:
             tolerance,
             self.rng.random(len(readers)),
         )
-        if mirror is None:
-            f.sums.update_trust(reader_entries, response.trust)
-            f.annoyance[reader_entries] = response.annoyance
-            f.annoyance_day[reader_entries] = day
-            f.mute(reader_entries[response.muted], reader_entries[response.blocked])
-        else:
-            read = (trust, readers, owners[group], poster_entries)
-            f.sums.update_trust(reader_entries, response.trust, read)
-            f.annoyance[reader_entries] = response.annoyance
-            f.annoyance_day[reader_entries] = day
-            mirror.annoyance[poster_entries] = response.annoyance
-            mirror.annoyance_day[poster_entries] = day
-            f.mute(
-                reader_entries[response.muted],
-                reader_entries[response.blocked],
-                poster_entries[response.muted],
-            )
+        poster_order = None if mirror is None else poster_entries
+        read = None if mirror is None else (trust, readers, owners[group], poster_entries)
+        f.sums.update_trust(reader_entries, response.trust, read)
+        f.record_annoyance(reader_entries, response.annoyance, day, poster_order)
+        f.mute(
+            reader_entries[response.muted],
+            reader_entries[response.blocked],
+            None if mirror is None else poster_entries[response.muted],
+        )
         self._blocks_lower_attitude(readers[response.blocked])
 
     def _audience_responds(

@@ -167,10 +167,7 @@ def _visible_readers(
     annoyance, day of the annoyance, reader's tolerance)."""
     total = 0
     for k in range(len(owners)):
-        o = owners[k]
-        for e in range(indptr[o], indptr[o + 1]):
-            if not muted_by_poster[e]:
-                total += 1
+        total += indptr[owners[k] + 1] - indptr[owners[k]]
     group = np.empty(total, dtype=np.int64)
     entry = np.empty(total, dtype=np.int64)
     reader_entry = np.empty(total, dtype=np.int64)
@@ -195,7 +192,7 @@ def _visible_readers(
             d[n] = annoyance_day_by_poster[e]
             tol[n] = tolerance[i]
             n += 1
-    return group, entry, reader_entry, reader, t, a, d, tol
+    return group[:n], entry[:n], reader_entry[:n], reader[:n], t[:n], a[:n], d[:n], tol[:n]
 
 
 def _tie_trust(
