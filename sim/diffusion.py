@@ -88,19 +88,19 @@ def _awareness_loop(
     forgot = np.empty(n, dtype=np.int64)
     g = 0
     f = 0
-    for i in range(n):
-        if not aware[i]:
-            if draws[i] < 1.0 - no_event[i]:
-                gained[g] = i
-                g += 1
-        elif (
-            forgetting_rate > 0
-            and not adopted[i]
-            and segment[i] == ORDINARY
-            and draws[i] < forgetting_rate * no_event[i]
-        ):
-            forgot[f] = i
-            f += 1
+    forgets = forgetting_rate > 0
+    for i in range(n):  # without branches: awareness is unpredictable from one consumer to the next
+        a = aware[i]
+        gained[g] = i
+        g += (not a) & (draws[i] < 1.0 - no_event[i])
+        forgot[f] = i
+        f += (
+            a
+            & forgets
+            & (not adopted[i])
+            & (segment[i] == ORDINARY)
+            & (draws[i] < forgetting_rate * no_event[i])
+        )
     for k in range(g):
         aware[gained[k]] = True
     for k in range(f):

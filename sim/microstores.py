@@ -74,12 +74,15 @@ def _weighing_hazard(
     n = len(aware)
     who = np.empty(n, dtype=np.int64)
     k = 0
-    for i in range(n):
-        if not aware[i] or store[i] >= 0 or (use_elsewhere and elsewhere[i]):
-            continue
-        if employees_ok if segment[i] == employee else public_ok:
-            who[k] = i
-            k += 1
+    for i in range(n):  # without branches: the flags are unpredictable
+        emp = segment[i] == employee
+        who[k] = i
+        k += (
+            aware[i]
+            & (store[i] < 0)
+            & (not (use_elsewhere and elsewhere[i]))
+            & ((emp & employees_ok) | ((not emp) & public_ok))
+        )
     hazard = np.empty(k, dtype=np.float64)
     for x in range(k):
         i = who[x]
