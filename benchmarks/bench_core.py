@@ -664,6 +664,66 @@ def brand_ratio_lines(
     return lines
 
 
+SPEED_GOALS: tuple[tuple[str, int, float], ...] = (
+    ("core", 1_000_000, 30.0),
+    ("core", 100_000, 3.0),
+    ("pyramid", 100_000, 5.0),
+)
+"""Speed goals: (case, N, seconds for N × 365 days including the graph build)."""
+GRAPH_GOAL: tuple[int, float] = (1_000_000, 3.0)
+"""Graph build at this N within this many seconds."""
+BRAND_RATIO_GOAL = 1.5
+"""Three brands within this multiple of one brand's total time at the same N."""
+
+
+def speed_goal_lines(
+    cases: dict[str, dict[int, list[ChildResult]]],
+    agents: ChildResult | None,
+    days: int,
+) -> list[str]:
+    """MET / NOT MET (or SKIP) for the speed goals, on medians over repeats, and the whole
+    model's consumer-days per second against the per-agent Mesa model's agent-steps per
+    second. These lines do not change the exit status (the targets above do)."""
+    lines = []
+    for case, size, limit in SPEED_GOALS:
+        label = f"{case} {size:,} × 365 days ≤ {limit:g} s including graph build"
+        runs = cases[case].get(size)
+        if not runs or days != 365:
+            lines.append(f"SKIP {label}: not measured")
+            continue
+        med = statistics.median(_total(r) for r in runs)
+        lines.append(f"{'MET' if med <= limit else 'NOT MET'} {label}: median {med:.2f} s")
+    size, limit = GRAPH_GOAL
+    runs = cases["core"].get(size)
+    label = f"graph build at {size:,} ≤ {limit:g} s"
+    if runs:
+        med = statistics.median(r.data["graph_s"] for r in runs)
+        lines.append(f"{'MET' if med <= limit else 'NOT MET'} {label}: median {med:.3f} s")
+    else:
+        lines.append(f"SKIP {label}: not measured")
+    for n, runs in cases["brands"].items():
+        one = cases["core"].get(n)
+        label = f"three brands within {BRAND_RATIO_GOAL:g}× one brand at {n:,}"
+        if not one:
+            lines.append(f"SKIP {label}: one brand not measured at this size")
+            continue
+        ratio = statistics.median(_total(r) for r in runs) / statistics.median(
+            _total(r) for r in one
+        )
+        lines.append(f"{'MET' if ratio <= BRAND_RATIO_GOAL else 'NOT MET'} {label}: {ratio:.2f}×")
+    if agents is not None and cases["core"]:
+        n = max(cases["core"])
+        model_rate = statistics.median(n * days / r.data["run_s"] for r in cases["core"][n])
+        d = agents.data
+        agent_rate = d["n"] / statistics.median(d["agent_day_s"])
+        lines.append(
+            f"INFO whole model at {n:,}: {model_rate:,.0f} consumer-days/s against "
+            f"{agent_rate:,.0f} agent-steps/s of the per-agent Mesa word-of-mouth model at "
+            f"{d['n']:,}: {model_rate / agent_rate:,.1f}×"
+        )
+    return lines
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (``--worker`` and its options are internal)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -883,6 +943,10 @@ def main(argv: list[str] | None = None) -> int:
         brands, args.days, BRAND_TIME_TARGETS, "three brands ", "--brand-sizes"
     )
     report += ["## Targets", "", *[f"    {line}" for line in targets], ""]
+    goals = speed_goal_lines(
+        {"core": results, "pyramid": pyramid, "brands": brands}, agents, args.days
+    )
+    report += ["## Speed goals", "", *[f"    {line}" for line in goals], ""]
     text = "\n".join(report)
     print(text)
     if not args.no_write:
