@@ -180,6 +180,34 @@ class AudienceGraph:
         run, position = _segments(starts, self._reader_ptr[readers + 1] - starts)
         return run, self._by_reader[position]
 
+    def visible_ties(self, posters: np.ndarray, tolerance: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The ties of ``posters`` whose readers have not muted them, with their state:
+        (position in ``posters``, tie, reader, trust, annoyance, its day, reader's tolerance)."""
+        if compiled.wanted(self.n):
+            return entry_kernels.visible_ties(
+                self._poster_ptr,
+                self.reader,
+                self.muted,
+                self.trust,
+                self.annoyance,
+                self.annoyance_day,
+                tolerance,
+                posters,
+            )
+        group, ties = self.entries_of(posters)
+        visible = ~self.muted[ties]
+        group, ties = group[visible], ties[visible]
+        readers = self.reader[ties]
+        return (
+            group,
+            ties,
+            readers,
+            self.trust[ties],
+            self.annoyance[ties],
+            self.annoyance_day[ties],
+            tolerance[readers],
+        )
+
     def trust_in(self, posters: np.ndarray) -> np.ndarray:
         """Σ of the trust of each poster's readers who have not muted it."""
         if compiled.wanted(self.n):

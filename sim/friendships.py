@@ -41,8 +41,6 @@ class FriendSums:
         self.edge_trust = edge_trust
         self.uniform_trust = uniform_trust
         n = graph.n
-        self.version = 0
-        """Incremented whenever trust changes (:meth:`update_trust`)."""
         self.compiled = not graph.complete and compiled.wanted(n)
         """Whether the sums are kept by the compiled kernels (:mod:`sim.graph.entry_kernels`)."""
         self._flags: dict[str, np.ndarray] = {}
@@ -59,6 +57,12 @@ class FriendSums:
         self._scratch = np.zeros(n if self.compiled else 0, dtype=np.float64)
         self.trust_by_poster = edge_trust[self._reverse] if self.compiled else None
         """The trust again in poster order (:class:`PosterRows`; compiled path only)."""
+        cached = n if self.compiled else 0
+        self.owner_trust = np.zeros(cached, dtype=np.float64)
+        """Friends' trust in each consumer, as last summed (compiled path)."""
+        self.owner_trust_known = np.zeros(cached, dtype=bool)
+        """Whether :attr:`owner_trust` is current: cleared for the friends whose trust in them
+        changes (:meth:`update_trust`)."""
 
     # ------------------------------------------------------------------ flags
 
@@ -148,7 +152,6 @@ class FriendSums:
             raise ValueError("a complete graph has uniform trust")
         if len(entries) == 0:
             return
-        self.version += 1
         if self.compiled:
             g = self.graph
             if read is None:
@@ -166,6 +169,7 @@ class FriendSums:
                 delta = new_trust.astype(np.float64) - old_trust.astype(np.float64)
                 self.edge_trust[entries] = new_trust
                 self.trust_by_poster[by_poster] = new_trust
+            self.owner_trust_known[sources] = False
             entry_kernels.add_by_rows(self.trust_total, self._scratch, rows, delta)
             for name, flags in self._flags.items():
                 entry_kernels.add_by_rows(
@@ -308,11 +312,6 @@ class Friendships:
         self.store_friendships = 0
         self.tolerance = tolerance
         self.detractor = detractor
-        cached = graph.n if self.sums.compiled else 0
-        self._owner_trust = np.zeros(cached, dtype=np.float64)
-        """Friends' trust in each owner, as last summed (compiled path)."""
-        self._owner_trust_known = np.zeros(cached, dtype=bool)
-        self._owner_trust_version = -1
 
     @classmethod
     def create(
@@ -382,15 +381,12 @@ class Friendships:
             return np.full(len(owners), self.uniform_trust * n), np.full(len(owners), n)
         g = self.graph
         if self.sums.compiled:
-            if self._owner_trust_version != self.sums.version:
-                self._owner_trust_known[:] = False
-                self._owner_trust_version = self.sums.version
             total = entry_kernels.owner_trust_cached(
                 g.indptr,
                 self.sums.trust_by_poster,
                 owners,
-                self._owner_trust,
-                self._owner_trust_known,
+                self.sums.owner_trust,
+                self.sums.owner_trust_known,
             )
             return total, g.degree[owners].astype(np.int64)
         group, entries = g.row_entries(owners)

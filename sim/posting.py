@@ -176,19 +176,18 @@ class PostingStage:
         a = self.audience
         if a.ties == 0:
             return
-        group, ties = a.entries_of(owners)
-        visible = ~a.muted[ties]
-        group, ties = group[visible], ties[visible]
-        readers = a.reader[ties]
+        group, ties, readers, trust, annoyance, annoyance_day, tolerance = a.visible_ties(
+            owners, self.friendships.tolerance
+        )
         response = respond_to_posts(
             self.market.params.spam,
-            a.trust[ties],
-            a.annoyance[ties],
-            day - a.annoyance_day[ties],
+            trust,
+            annoyance,
+            day - annoyance_day,
             posts[group].astype(np.float64),
             quality[group],
             seen[group],
-            self.friendships.tolerance[readers],
+            tolerance,
             self.rng.random(len(readers)),
         )
         a.trust[ties] = response.trust

@@ -195,6 +195,46 @@ def _visible_readers(
     return group[:n], entry[:n], reader_entry[:n], reader[:n], t[:n], a[:n], d[:n], tol[:n]
 
 
+def _visible_ties(
+    ptr: np.ndarray,
+    reader: np.ndarray,
+    muted: np.ndarray,
+    trust: np.ndarray,
+    annoyance: np.ndarray,
+    annoyance_day: np.ndarray,
+    tolerance: np.ndarray,
+    posters: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The reading ties of ``posters`` not muted, in tie order, with what the readers' response
+    reads: (poster position, tie, reader, trust, annoyance, its day, reader's tolerance)."""
+    total = 0
+    for k in range(len(posters)):
+        total += ptr[posters[k] + 1] - ptr[posters[k]]
+    group = np.empty(total, dtype=np.int64)
+    tie = np.empty(total, dtype=np.int64)
+    who = np.empty(total, dtype=reader.dtype)
+    t = np.empty(total, dtype=trust.dtype)
+    a = np.empty(total, dtype=annoyance.dtype)
+    d = np.empty(total, dtype=annoyance_day.dtype)
+    tol = np.empty(total, dtype=tolerance.dtype)
+    n = 0
+    for k in range(len(posters)):
+        p = posters[k]
+        for x in range(ptr[p], ptr[p + 1]):
+            if muted[x]:
+                continue
+            i = reader[x]
+            group[n] = k
+            tie[n] = x
+            who[n] = i
+            t[n] = trust[x]
+            a[n] = annoyance[x]
+            d[n] = annoyance_day[x]
+            tol[n] = tolerance[i]
+            n += 1
+    return group[:n], tie[:n], who[:n], t[:n], a[:n], d[:n], tol[:n]
+
+
 def _tie_trust(
     ptr: np.ndarray, trust: np.ndarray, muted: np.ndarray, posters: np.ndarray, out: np.ndarray
 ) -> None:
@@ -357,6 +397,29 @@ def visible_readers(
         annoyance_day_by_poster,
         tolerance,
         np.asarray(owners, dtype=np.int64),
+    )
+
+
+def visible_ties(
+    ptr: np.ndarray,
+    reader: np.ndarray,
+    muted: np.ndarray,
+    trust: np.ndarray,
+    annoyance: np.ndarray,
+    annoyance_day: np.ndarray,
+    tolerance: np.ndarray,
+    posters: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The followers and group members who still read ``posters`` (:func:`_visible_ties`)."""
+    return compile_kernel(_visible_ties)(
+        ptr,
+        reader,
+        muted,
+        trust,
+        annoyance,
+        annoyance_day,
+        tolerance,
+        np.asarray(posters, dtype=np.int64),
     )
 
 
