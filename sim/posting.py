@@ -23,7 +23,13 @@ from sim.graph import entry_kernels
 from sim.graph.compiled import compile_kernel
 from sim.market import DayCounters, MarketState
 from sim.stores import StoreBook, StoreRoster, teamed
-from sim.trust import adapt_rates, respond_to_posts, view_probability
+from sim.trust import (
+    ReaderResponse,
+    adapt_rates,
+    respond_to_posts,
+    respond_to_posts_compiled,
+    view_probability,
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,6 @@ class PostingStage:
         ``block_attitude_drop``.
         """
         f = self.friendships
-        spam = self.market.params.spam
         g = f.graph
         mirror = f.by_poster
         if mirror is not None:
@@ -146,16 +151,8 @@ class PostingStage:
             readers = g.indices[entries[visible]]
             trust, annoyance = f.trust[reader_entries], f.annoyance[reader_entries]
             annoyance_day, tolerance = f.annoyance_day[reader_entries], f.tolerance[readers]
-        response = respond_to_posts(
-            spam,
-            trust,
-            annoyance,
-            day - annoyance_day,
-            posts[group].astype(np.float64),
-            quality[group],
-            seen[group],
-            tolerance,
-            self.rng.random(len(readers)),
+        response = self._respond(
+            trust, annoyance, day - annoyance_day, posts, quality, seen, group, tolerance
         )
         poster_order = None if mirror is None else poster_entries
         read = None if mirror is None else (trust, readers, owners[group], poster_entries)
@@ -179,22 +176,54 @@ class PostingStage:
         group, ties, readers, trust, annoyance, annoyance_day, tolerance = a.visible_ties(
             owners, self.friendships.tolerance
         )
-        response = respond_to_posts(
-            self.market.params.spam,
-            trust,
-            annoyance,
-            day - annoyance_day,
-            posts[group].astype(np.float64),
-            quality[group],
-            seen[group],
-            tolerance,
-            self.rng.random(len(readers)),
+        response = self._respond(
+            trust, annoyance, day - annoyance_day, posts, quality, seen, group, tolerance
         )
         a.trust[ties] = response.trust
         a.annoyance[ties] = response.annoyance
         a.annoyance_day[ties] = day
         a.mute(ties[response.muted], ties[response.blocked])
         self._blocks_lower_attitude(readers[response.blocked])
+
+    def _respond(
+        self,
+        trust: np.ndarray,
+        annoyance: np.ndarray,
+        days_since_update: np.ndarray,
+        posts: np.ndarray,
+        quality: np.ndarray,
+        seen: np.ndarray,
+        group: np.ndarray,
+        tolerance: np.ndarray,
+    ) -> ReaderResponse:
+        """The screen-spam response of readers (:func:`sim.trust.respond_to_posts`) to the
+        posters' ``posts``, ``quality`` and ``seen`` (per poster; ``group``: each reader's)."""
+        spam = self.market.params.spam
+        draws = self.rng.random(len(trust))
+        if self.friendships.sums.compiled:
+            return respond_to_posts_compiled(
+                spam,
+                trust,
+                annoyance,
+                days_since_update,
+                posts.astype(np.float64),
+                quality,
+                seen,
+                group,
+                tolerance,
+                draws,
+            )
+        return respond_to_posts(
+            spam,
+            trust,
+            annoyance,
+            days_since_update,
+            posts[group].astype(np.float64),
+            quality[group],
+            seen[group],
+            tolerance,
+            draws,
+        )
 
     def _blocks_lower_attitude(self, blockers: np.ndarray) -> None:
         """A block lowers the blocker's attitude to the brand, and its baseline."""

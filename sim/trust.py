@@ -112,6 +112,106 @@ def respond_to_posts(
     )
 
 
+def _excess_loop(
+    posts: np.ndarray,
+    quality: np.ndarray,
+    group: np.ndarray,
+    tolerance: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """Excess ad posts ``e = max(0, k − Tᵢ)·(1 − q)`` per reader (k, q: its poster's)."""
+    for x in range(len(out)):
+        g = group[x]
+        out[x] = max(0.0, posts[g] - np.float64(tolerance[x])) * (1.0 - quality[g])
+
+
+def _respond_loop(
+    trust: np.ndarray,
+    annoyance: np.ndarray,
+    days_since_update: np.ndarray,
+    decay: np.ndarray,
+    excess: np.ndarray,
+    loss: np.ndarray,
+    recovery: np.ndarray,
+    group: np.ndarray,
+    draws: np.ndarray,
+    mute_trust: float,
+    mute_annoyance: float,
+    block_trust: float,
+    block_probability: float,
+    new_trust: np.ndarray,
+    new_annoyance: np.ndarray,
+    muted: np.ndarray,
+    blocked: np.ndarray,
+) -> None:
+    """The rest of :func:`respond_to_posts` per reader, the powers given (``decay`` by days
+    since the last update, ``loss`` per reader, ``recovery`` per poster)."""
+    for x in range(len(trust)):
+        a = np.float64(annoyance[x]) * decay[days_since_update[x]] + excess[x]
+        t = np.float64(trust[x]) * loss[x]
+        t = t + (1.0 - t) * recovery[group[x]]
+        t = min(max(t, 0.0), 1.0)
+        fed_up = (t < mute_trust) | (a > mute_annoyance)
+        block = (t < block_trust) | (fed_up & (draws[x] < block_probability))
+        muted[x] = fed_up | block
+        blocked[x] = block
+        new_trust[x] = np.float32(t)
+        new_annoyance[x] = np.float32(a)
+
+
+def respond_to_posts_compiled(
+    spam: Spam,
+    trust: np.ndarray,
+    annoyance: np.ndarray,
+    days_since_update: np.ndarray,
+    posts: np.ndarray,
+    quality: np.ndarray,
+    seen_probability: np.ndarray,
+    group: np.ndarray,
+    tolerance: np.ndarray,
+    draws: np.ndarray,
+) -> ReaderResponse:
+    """:func:`respond_to_posts` compiled, with the same numbers: ``posts``, ``quality`` and
+    ``seen_probability`` are per poster and ``group`` gives each reader's poster. The powers
+    are NumPy's, over arrays (the per-day annoyance decay as a table by days since the last
+    update, the trust recovery per poster), so they are the very values NumPy computes per
+    reader."""
+    m = len(trust)
+    excess = np.empty(m, dtype=np.float64)
+    compile_kernel(_excess_loop)(posts, quality, group, tolerance, excess)
+    loss = (1.0 - spam.trust_loss_per_excess_ad) ** excess
+    longest = int(days_since_update.max()) if m else 0
+    decay = (1.0 - spam.annoyance_decay_per_day) ** np.arange(longest + 1, dtype=np.float64)
+    useful_seen = seen_probability * posts * quality
+    recovery = 1.0 - (1.0 - spam.trust_recovery_per_useful_post) ** useful_seen
+    new_trust = np.empty(m, dtype=np.float32)
+    new_annoyance = np.empty(m, dtype=np.float32)
+    muted = np.empty(m, dtype=bool)
+    blocked = np.empty(m, dtype=bool)
+    compile_kernel(_respond_loop)(
+        trust,
+        annoyance,
+        days_since_update,
+        decay,
+        excess,
+        loss,
+        recovery,
+        group,
+        draws,
+        spam.mute_trust_threshold,
+        spam.mute_annoyance_threshold,
+        spam.block_trust_threshold,
+        spam.block_probability,
+        new_trust,
+        new_annoyance,
+        muted,
+        blocked,
+    )
+    return ReaderResponse(
+        trust=new_trust, annoyance=new_annoyance, muted=muted, blocked=blocked, excess_ads=excess
+    )
+
+
 def adapt_rates(
     rate: np.ndarray,
     sales_per_post: np.ndarray,

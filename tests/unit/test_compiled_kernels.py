@@ -64,3 +64,32 @@ def test_compiled_kernels_give_the_numpy_results(
 def test_large_markets_use_the_compiled_kernels() -> None:
     assert compiled.wanted(compiled.COMPILED_FROM_NODES)
     assert not compiled.wanted(compiled.COMPILED_FROM_NODES - 1)
+
+
+def test_compiled_response_to_posts_is_the_numpy_rule() -> None:
+    """Readers' response on random states, thresholds crossed both ways: the same numbers."""
+    from sim.scenario import Spam
+    from sim.trust import respond_to_posts, respond_to_posts_compiled
+
+    rng = np.random.default_rng(11)
+    spam = Spam(mute_trust_threshold=0.3, block_trust_threshold=0.1, block_probability=0.4)
+    posters, readers = 40, 5000
+    group = np.sort(rng.integers(0, posters, readers))
+    posts = rng.integers(0, 12, posters).astype(np.float64)
+    quality = rng.random(posters)
+    seen = rng.random(posters)
+    trust = rng.random(readers).astype(np.float32)
+    annoyance = (rng.random(readers) * 40).astype(np.float32)
+    days = rng.integers(0, 300, readers).astype(np.int32)
+    tolerance = rng.lognormal(0.5, 0.6, readers).astype(np.float32)
+    draws = rng.random(readers)
+    ours = respond_to_posts_compiled(
+        spam, trust, annoyance, days, posts, quality, seen, group, tolerance, draws
+    )
+    theirs = respond_to_posts(
+        spam, trust, annoyance, days, posts[group], quality[group], seen[group], tolerance, draws
+    )
+    assert theirs.muted.any() and (~theirs.muted).any() and theirs.blocked.any()
+    for field in ("trust", "annoyance", "muted", "blocked"):
+        a, b = getattr(ours, field), getattr(theirs, field)
+        assert a.dtype == b.dtype and np.array_equal(a, b), field
