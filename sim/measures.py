@@ -7,6 +7,8 @@ the results folder writes it as ``timeseries.csv``. Long-tail statistics are in
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.accounting import MAKER, DayAccounts, Ledger
 from sim.audience import AudienceGraph
 from sim.consumers import ConsumerPopulation
@@ -57,27 +59,27 @@ def daily_measures(
     m["manufacturer_profit"] = accounts.profit
     m["manufacturer_profit_cumulative"] = accounts.profit_cumulative
     m["manufacturer_cash"] = ledger.balances[MAKER]
-    m["aware"] = int(c.aware.sum())
-    m["adopters"] = int(c.adopted.sum())
+    m["aware"] = int(np.count_nonzero(c.aware))
+    m["adopters"] = int(np.count_nonzero(c.adopted))
     m["in_market"] = today.in_market
-    m["identified_customers"] = int(c.identified.sum())
+    m["identified_customers"] = int(np.count_nonzero(c.identified))
     m["lost_sales"] = today.lost_sales
     m["bought_elsewhere"] = today.bought_elsewhere
-    m["active_stores"] = int(book.is_open[: book.size].sum())
+    m["active_stores"] = int(np.count_nonzero(book.is_open[: book.size]))
     m["stores_opened"] = today.stores_opened
     m["stores_closed"] = today.stores_closed
     m["stores_banned"] = today.stores_banned
     units = book.column("units")
     m["store_sales_top20_share"] = top_share(units, 0.2)
     m["store_sales_gini"] = gini(units)
-    m["stores_sold"] = int((units > 0).sum())
+    m["stores_sold"] = int(np.count_nonzero(units > 0))
     m["mean_trust"] = friendships.mean_trust()
     m["muted_edges"] = friendships.muted_count
     m["blocked_edges"] = friendships.blocked_count
     reach = friendships.store_friendships
     m["muted_share"] = friendships.muted_count / reach if reach else 0.0
     m["blocked_share"] = friendships.blocked_count / reach if reach else 0.0
-    m["detractors"] = int((c.attitude < market.params.spam.detractor_attitude).sum())
+    m["detractors"] = int(np.count_nonzero(c.attitude < market.params.spam.detractor_attitude))
     posts = int(book.column("posts_today").sum())
     m["posts"] = posts
     m["sales_per_post"] = today.units["b2c2c"] / posts if posts else 0.0
