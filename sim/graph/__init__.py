@@ -4,7 +4,10 @@ Modules: :mod:`~sim.graph.csr` (the :class:`SocialGraph` container and :func:`fr
 :mod:`~sim.graph.generators` (Holme–Kim, Barabási–Albert, Watts–Strogatz, Erdős–Rényi,
 stochastic block, ring, complete), :mod:`~sim.graph.edgelist` (a user's edge-list file),
 :mod:`~sim.graph.cache` (:func:`build_graph`: dispatch by kind name, in-memory and on-disk
-caches) and :mod:`~sim.graph.regions` (retail catchment regions by hop distance).
+caches), :mod:`~sim.graph.regions` (retail catchment regions by hop distance), and for large
+markets the compiled loops: :mod:`~sim.graph.compiled` (when they are used),
+:mod:`~sim.graph.holme_kim_kernel` (the Holme–Kim walk) and :mod:`~sim.graph.entry_kernels`
+(loops over friendships and reading ties).
 """
 
 from sim.graph.cache import (

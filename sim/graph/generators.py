@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+import sim.graph.compiled as compiled
 import sim.graph.holme_kim_kernel as holme_kim_kernel
-from sim.graph import compiled
 from sim.graph.csr import SocialGraph, check_rng, from_edges
 
 # ---------------------------------------------------------------------------
