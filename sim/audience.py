@@ -30,6 +30,7 @@ import copy
 import numpy as np
 
 from sim.graph import SocialGraph, compiled, entry_kernels
+from sim.graph.compiled import compile_kernel
 from sim.scenario import Audience
 
 FOLLOWER, GROUP_MEMBER = 0, 1
@@ -279,10 +280,33 @@ def _group_members(
     return who[keep], walker[keep]
 
 
+def _are_friends_loop(
+    indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
+) -> None:
+    """:func:`_are_friends` compiled: a binary search in each a's sorted row."""
+    for k in range(len(a)):
+        lo = indptr[a[k]]
+        hi = indptr[a[k] + 1]
+        end = hi
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if indices[mid] < b[k]:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[k] = lo < end and indices[lo] == b[k]
+
+
 def _are_friends(graph: SocialGraph, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whether each (a, b) is a friendship (binary search in a's sorted row)."""
     if len(a) == 0:
         return np.zeros(0, dtype=bool)
+    if compiled.wanted(graph.n):
+        out = np.empty(len(a), dtype=bool)
+        compile_kernel(_are_friends_loop)(
+            graph.indptr, graph.indices, np.asarray(a, np.int64), np.asarray(b, np.int64), out
+        )
+        return out
     starts, ends = graph.indptr[a], graph.indptr[a + 1]
     lo, hi = starts.astype(np.int64), ends.astype(np.int64)
     while (active := lo < hi).any():

@@ -52,7 +52,10 @@ class FriendSums:
             self._owner = np.zeros(n, dtype=bool)
             return
         self._reverse = graph.reverse_entry()
-        self.trust_total = graph.neighbor_sum(np.ones(n), edge_trust)
+        if self.compiled:
+            self.trust_total = entry_kernels.row_sums(graph.indptr, graph.indices, edge_trust)
+        else:
+            self.trust_total = graph.neighbor_sum(np.ones(n), edge_trust)
         self.store_friends = np.zeros(n, dtype=np.int64)
         self._scratch = np.zeros(n if self.compiled else 0, dtype=np.float64)
         self.trust_by_poster = edge_trust[self._reverse] if self.compiled else None
@@ -72,10 +75,13 @@ class FriendSums:
         After changing ``flags`` the caller reports the change with :meth:`switched`.
         """
         self._flags[name] = flags
-        if self.graph.complete:
+        g = self.graph
+        if g.complete:
             self._counts[name] = int(flags.sum())
+        elif self.compiled:
+            self._sums[name] = entry_kernels.row_sums(g.indptr, g.indices, self.edge_trust, flags)
         else:
-            self._sums[name] = self.graph.neighbor_sum(flags.astype(np.float64), self.edge_trust)
+            self._sums[name] = g.neighbor_sum(flags.astype(np.float64), self.edge_trust)
 
     def switched(self, name: str, on: np.ndarray, off: np.ndarray | None = None) -> None:
         """Consumers ``on`` had the flag set and ``off`` cleared (flags already updated)."""

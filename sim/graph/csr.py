@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+import sim.graph.compiled as compiled
+import sim.graph.entry_kernels as entry_kernels
+
 INT32_MAX = np.iinfo(np.int32).max
 INT64_MAX = np.iinfo(np.int64).max
 
@@ -178,8 +181,9 @@ class SocialGraph:
         map.  Rows already increase with ``e``, so sorting by
         ``(column, e)`` suffices; it is computed as a plain ``np.sort`` of
         the packed keys ``column * n_entries + e`` (falling back to a stable
-        argsort of the columns if the keys could overflow ``int64``).
-        Cached.
+        argsort of the columns if the keys could overflow ``int64``); in large
+        graphs, by one compiled pass that hands out each row's entries in order
+        (the same map). Cached.
 
         Returns:
             ``int64`` array of length ``n_entries``.
@@ -189,6 +193,8 @@ class SocialGraph:
             nnz = self.n_entries
             if nnz == 0:
                 rev = np.zeros(0, dtype=np.int64)
+            elif compiled.wanted(self.n):
+                rev = entry_kernels.reverse_entries(self.indptr, self.indices)
             elif self.n * nnz < INT64_MAX:
                 keys = self.indices.astype(np.int64) * nnz
                 keys += np.arange(nnz, dtype=np.int64)

@@ -235,6 +235,37 @@ def _visible_ties(
     return group[:n], tie[:n], who[:n], t[:n], a[:n], d[:n], tol[:n]
 
 
+def _reverse_entries(indptr: np.ndarray, indices: np.ndarray, out: np.ndarray) -> None:
+    """``out[e]`` = the entry (j, i) of every entry e = (i, j): visiting the rows in order, the
+    k-th entry that names column *j* is the reverse of the k-th entry of row *j* (rows are
+    sorted and the entries symmetric)."""
+    n = len(indptr) - 1
+    next_in_row = indptr[:-1].copy()
+    for i in range(n):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            out[e] = next_in_row[j]
+            next_in_row[j] += 1
+
+
+def _row_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    trust: np.ndarray,
+    flags: np.ndarray,
+    flagged: bool,
+    out: np.ndarray,
+) -> None:
+    """``out[i] = Σ`` over row *i* of τᵢⱼ·xⱼ (x = ``flags`` as 0/1, or 1), added to 0.0 in
+    entry order as SciPy's CSR product does."""
+    for i in range(len(out)):
+        total = 0.0
+        for e in range(indptr[i], indptr[i + 1]):
+            x = (1.0 if flags[indices[e]] else 0.0) if flagged else 1.0
+            total += np.float64(trust[e]) * x
+        out[i] = total
+
+
 def _tie_trust(
     ptr: np.ndarray, trust: np.ndarray, muted: np.ndarray, posters: np.ndarray, out: np.ndarray
 ) -> None:
@@ -450,6 +481,29 @@ def tie_exposure(
         muted,
         np.asarray(posters, dtype=np.int64),
         np.asarray(views, dtype=np.float64),
+        out,
+    )
+    return out
+
+
+def reverse_entries(indptr: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """The reverse of every CSR entry (:func:`_reverse_entries`)."""
+    out = np.empty(len(indices), dtype=np.int64)
+    compile_kernel(_reverse_entries)(indptr, indices, out)
+    return out
+
+
+def row_sums(
+    indptr: np.ndarray, indices: np.ndarray, trust: np.ndarray, flags: np.ndarray | None = None
+) -> np.ndarray:
+    """``Σⱼ τᵢⱼ`` (or ``Σⱼ τᵢⱼ·flags[j]``) for every consumer *i* (:func:`_row_sums`)."""
+    out = np.empty(len(indptr) - 1, dtype=np.float64)
+    compile_kernel(_row_sums)(
+        indptr,
+        indices,
+        trust,
+        flags if flags is not None else np.zeros(1, dtype=bool),
+        flags is not None,
         out,
     )
     return out

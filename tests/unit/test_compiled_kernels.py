@@ -93,3 +93,31 @@ def test_compiled_response_to_posts_is_the_numpy_rule() -> None:
     for field in ("trust", "annoyance", "muted", "blocked"):
         a, b = getattr(ours, field), getattr(theirs, field)
         assert a.dtype == b.dtype and np.array_equal(a, b), field
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_compiled_graph_loops_are_the_numpy_ones(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reverse entries, friend sums from scratch and the friendship test on random graphs."""
+    from sim.audience import _are_friends
+    from sim.graph import entry_kernels, generators
+
+    rng = np.random.default_rng(seed)
+    graph = generators.powerlaw_cluster(5000, 4, 0.6, rng)
+    trust = rng.random(graph.n_entries).astype(np.float32)
+    flags = rng.random(graph.n) < 0.3
+    a = rng.integers(0, graph.n, 20000)
+    b = np.concatenate(
+        [rng.integers(0, graph.n, 10000), graph.indices[rng.integers(0, graph.n_entries, 10000)]]
+    )
+    numpy_reverse = graph.reverse_entry()
+    numpy_friends = _are_friends(graph, a, b)
+    assert numpy_friends.any() and not numpy_friends.all()
+    monkeypatch.setattr(compiled, "COMPILED_FROM_NODES", 0)
+    assert np.array_equal(entry_kernels.reverse_entries(graph.indptr, graph.indices), numpy_reverse)
+    assert np.array_equal(_are_friends(graph, a, b), numpy_friends)
+    total = entry_kernels.row_sums(graph.indptr, graph.indices, trust)
+    assert np.array_equal(total, graph.neighbor_sum(np.ones(graph.n), trust))
+    flagged = entry_kernels.row_sums(graph.indptr, graph.indices, trust, flags)
+    assert np.array_equal(flagged, graph.neighbor_sum(flags.astype(np.float64), trust))
