@@ -61,6 +61,12 @@ def test_ctrl_c_at_any_moment_is_never_swallowed(tmp_path) -> None:
         _, err = proc.communicate(timeout=120)
         if proc.returncode == 0:  # finished before the signal: nothing to check
             continue
+        if proc.returncode == -signal.SIGINT:
+            # the signal came as the interpreter was exiting, after the command had returned:
+            # the process ends by the signal itself (a shell reports 130), the results whole
+            assert (out / "summary.json").is_file(), (delay, err[-2000:])
+            assert not list(tmp_path.glob(f".out{k}*"))
+            continue
         assert proc.returncode == 130, (delay, proc.returncode, err[-2000:])
         assert "Traceback" not in err, err
         assert not out.exists()
