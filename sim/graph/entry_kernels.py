@@ -152,52 +152,10 @@ def _count_friends(
 
 
 def _visible_readers(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    reverse: np.ndarray,
-    muted_by_poster: np.ndarray,
-    trust_by_poster: np.ndarray,
-    annoyance_by_poster: np.ndarray,
-    annoyance_day_by_poster: np.ndarray,
-    tolerance: np.ndarray,
-    owners: np.ndarray,
-) -> tuple[np.ndarray, ...]:
-    """The friends of ``owners`` who have not muted them, in entry order, with what the
-    readers' response reads: (poster position, poster-order entry, reader entry, reader, trust,
-    annoyance, day of the annoyance, reader's tolerance)."""
-    total = 0
-    for k in range(len(owners)):
-        total += indptr[owners[k] + 1] - indptr[owners[k]]
-    group = np.empty(total, dtype=np.int64)
-    entry = np.empty(total, dtype=np.int64)
-    reader_entry = np.empty(total, dtype=np.int64)
-    reader = np.empty(total, dtype=indices.dtype)
-    t = np.empty(total, dtype=trust_by_poster.dtype)
-    a = np.empty(total, dtype=annoyance_by_poster.dtype)
-    d = np.empty(total, dtype=annoyance_day_by_poster.dtype)
-    tol = np.empty(total, dtype=tolerance.dtype)
-    n = 0
-    for k in range(len(owners)):
-        o = owners[k]
-        for e in range(indptr[o], indptr[o + 1]):
-            if muted_by_poster[e]:
-                continue
-            i = indices[e]
-            group[n] = k
-            entry[n] = e
-            reader_entry[n] = reverse[e]
-            reader[n] = i
-            t[n] = trust_by_poster[e]
-            a[n] = annoyance_by_poster[e]
-            d[n] = annoyance_day_by_poster[e]
-            tol[n] = tolerance[i]
-            n += 1
-    return group[:n], entry[:n], reader_entry[:n], reader[:n], t[:n], a[:n], d[:n], tol[:n]
-
-
-def _visible_ties(
     ptr: np.ndarray,
     reader: np.ndarray,
+    reverse: np.ndarray,
+    use_reverse: bool,
     muted: np.ndarray,
     trust: np.ndarray,
     annoyance: np.ndarray,
@@ -205,13 +163,21 @@ def _visible_ties(
     tolerance: np.ndarray,
     posters: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The reading ties of ``posters`` not muted, in tie order, with what the readers' response
-    reads: (poster position, tie, reader, trust, annoyance, its day, reader's tolerance)."""
+    """The readers of ``posters`` who have not muted them, in order, with what the readers'
+    response reads: (poster position, entry, the reader's own entry, reader, trust, annoyance,
+    day of the annoyance, reader's tolerance).
+
+    Poster *p*'s readers are entries ``ptr[p] … ptr[p + 1] − 1`` of the state columns, read by
+    ``reader``: for friends the CSR in poster order (:class:`sim.friendships.PosterRows`), whose
+    reader's own entry is ``reverse`` of it; for reading ties the ties themselves
+    (``use_reverse`` false: the reader's entry is the tie).
+    """
     total = 0
     for k in range(len(posters)):
         total += ptr[posters[k] + 1] - ptr[posters[k]]
     group = np.empty(total, dtype=np.int64)
-    tie = np.empty(total, dtype=np.int64)
+    entry = np.empty(total, dtype=np.int64)
+    own = np.empty(total, dtype=np.int64)
     who = np.empty(total, dtype=reader.dtype)
     t = np.empty(total, dtype=trust.dtype)
     a = np.empty(total, dtype=annoyance.dtype)
@@ -220,19 +186,20 @@ def _visible_ties(
     n = 0
     for k in range(len(posters)):
         p = posters[k]
-        for x in range(ptr[p], ptr[p + 1]):
-            if muted[x]:
+        for e in range(ptr[p], ptr[p + 1]):
+            if muted[e]:
                 continue
-            i = reader[x]
+            i = reader[e]
             group[n] = k
-            tie[n] = x
+            entry[n] = e
+            own[n] = reverse[e] if use_reverse else e
             who[n] = i
-            t[n] = trust[x]
-            a[n] = annoyance[x]
-            d[n] = annoyance_day[x]
+            t[n] = trust[e]
+            a[n] = annoyance[e]
+            d[n] = annoyance_day[e]
             tol[n] = tolerance[i]
             n += 1
-    return group[:n], tie[:n], who[:n], t[:n], a[:n], d[:n], tol[:n]
+    return group[:n], entry[:n], own[:n], who[:n], t[:n], a[:n], d[:n], tol[:n]
 
 
 def _reverse_entries(indptr: np.ndarray, indices: np.ndarray, out: np.ndarray) -> None:
@@ -417,11 +384,14 @@ def visible_readers(
     tolerance: np.ndarray,
     owners: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The friends of ``owners`` who still see their posts (:func:`_visible_readers`)."""
+    """The friends of ``owners`` who still see their posts (:func:`_visible_readers`):
+    (poster position, poster-order entry, reader entry, reader, trust, annoyance, its day,
+    tolerance)."""
     return compile_kernel(_visible_readers)(
         indptr,
         indices,
         reverse,
+        True,
         muted_by_poster,
         trust_by_poster,
         annoyance_by_poster,
@@ -441,10 +411,13 @@ def visible_ties(
     tolerance: np.ndarray,
     posters: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The followers and group members who still read ``posters`` (:func:`_visible_ties`)."""
-    return compile_kernel(_visible_ties)(
+    """The followers and group members who still read ``posters`` (:func:`_visible_readers`):
+    (poster position, tie, reader, trust, annoyance, its day, tolerance)."""
+    group, ties, _, readers, t, a, d, tol = compile_kernel(_visible_readers)(
         ptr,
         reader,
+        np.zeros(1, dtype=np.int64),
+        False,
         muted,
         trust,
         annoyance,
@@ -452,6 +425,7 @@ def visible_ties(
         tolerance,
         np.asarray(posters, dtype=np.int64),
     )
+    return group, ties, readers, t, a, d, tol
 
 
 def tie_trust(

@@ -61,9 +61,21 @@ def test_compiled_kernels_give_the_numpy_results(
             assert np.array_equal(getattr(c, column), getattr(d, column)), column
 
 
-def test_large_markets_use_the_compiled_kernels() -> None:
-    assert compiled.wanted(compiled.COMPILED_FROM_NODES)
-    assert not compiled.wanted(compiled.COMPILED_FROM_NODES - 1)
+def test_friendships_of_large_markets_use_the_compiled_kernels() -> None:
+    """At ``COMPILED_FROM_NODES`` consumers the friend sums and the poster-order state are the
+    compiled ones; one consumer fewer, the NumPy ones."""
+    from sim.friendships import Friendships
+    from sim.graph import generators
+
+    for n, expected in (
+        (compiled.COMPILED_FROM_NODES, True),
+        (compiled.COMPILED_FROM_NODES - 1, False),
+    ):
+        graph = generators.ring(n, 2)
+        trust = np.full(graph.n_entries, 0.5, dtype=np.float32)
+        f = Friendships(graph, trust, 0.5, np.ones(n, np.float32), np.zeros(n, bool))
+        assert f.sums.compiled is expected
+        assert (f.by_poster is not None) is expected
 
 
 def test_compiled_response_to_posts_is_the_numpy_rule() -> None:
