@@ -33,6 +33,7 @@ from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, NoReturn  # noqa: E402
 
 from sim.cli_help import HELP, epilog  # noqa: E402
+from sim.interrupts import check_interrupted  # noqa: E402
 from sim.loading import load_scenario  # noqa: E402
 from sim.scenario import CHANNELS  # noqa: E402
 from sim.validation import ScenarioError  # noqa: E402
@@ -261,34 +262,17 @@ def _workers(text: str) -> int:
 _natural_int = _int_at_least(0)
 
 
-INTERRUPTED = __import__("threading").Event()
-"""Set by Ctrl-C or SIGTERM. The signal also raises KeyboardInterrupt at once; where Python
-swallows that exception (raised inside a destructor or a callback: "Exception ignored in …"),
-the flag, checked after every simulated day and before results are written, stops the
-command anyway."""
-
-
 def _terminate_like_ctrl_c() -> None:
     """SIGTERM (sent by ``timeout``, Slurm, ``docker stop``) stops a command as Ctrl-C does:
     finished work is kept, partial files are removed, the exit code is 130."""
-    import signal
     import threading
 
+    from sim.interrupts import INTERRUPTED, handler
+
     INTERRUPTED.clear()
-
-    def handler(signum: int, frame: object) -> None:
-        INTERRUPTED.set()
-        raise KeyboardInterrupt
-
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
-
-
-def check_interrupted() -> None:
-    """Raise KeyboardInterrupt if Ctrl-C or SIGTERM came, even if its exception was lost."""
-    if INTERRUPTED.is_set():
-        raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,10 @@ for the same seed; the tests check them against it value for value. Below
 ``COMPILED_FROM_NODES`` nodes the NumPy code runs instead: importing Numba and loading the
 compiled code costs more there than it saves. Numba is optional: without it the NumPy code runs
 at every size.
+
+A compiled kernel is called held back from Ctrl-C and SIGTERM
+(:func:`sim.interrupts.held_back`): a signal that comes while Numba compiles or loads it stops
+the run when the kernel returns, not inside Numba's own callbacks.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import functools
 import importlib.util
 from collections.abc import Callable
 from typing import Any
+
+from sim.interrupts import held_back
 
 AVAILABLE = importlib.util.find_spec("numba") is not None
 """Whether Numba is installed (it is imported only when a market is large enough to use it)."""
@@ -29,7 +35,16 @@ def wanted(n: int) -> bool:
 
 @functools.cache
 def compile_kernel(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` compiled by Numba (loaded from its on-disk cache after the first time)."""
+    """``func`` compiled by Numba (loaded from its on-disk cache after the first time), called
+    held back from Ctrl-C and SIGTERM (a signal that comes during it stops the run after it)."""
     import numba
 
-    return numba.njit(cache=True, nogil=True)(func)
+    kernel = numba.njit(cache=True, nogil=True)(func)
+
+    @functools.wraps(func)
+    def call(*args: Any) -> Any:
+        with held_back():
+            return kernel(*args)
+
+    call.kernel = kernel  # type: ignore[attr-defined]
+    return call

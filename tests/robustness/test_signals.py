@@ -3,11 +3,16 @@ killed run are removed by the next run."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
+
+from sim.graph import compiled
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -16,9 +21,11 @@ def test_sigterm_stops_a_run_like_ctrl_c(tmp_path) -> None:
     s = tmp_path / "long.yaml"
     s.write_text(f"extends: {REPO}/scenarios/three_channels.yaml\nmarket: {{consumers: 50000}}\n")
     out = tmp_path / "results" / "long"
+    # a Numba cache of its own: the kernels compile in this run, so the signal can land there
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "run", str(s), "--out", str(out), "--no-progress"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     time.sleep(4)
     proc.send_signal(signal.SIGTERM)
@@ -71,3 +78,53 @@ def test_ctrl_c_at_any_moment_is_never_swallowed(tmp_path) -> None:
         assert "Traceback" not in err, err
         assert not out.exists()
         assert not list(tmp_path.glob(f".out{k}*"))
+
+
+COMPILING_UNDER_SIGNALS = """
+import signal, sys
+import numpy as np
+from sim import interrupts
+from sim.graph.compiled import compile_kernel
+from sim.graph.entry_kernels import _row_sums
+
+indptr = np.array([0, 2, 3, 3], dtype=np.int64)
+indices = np.array([1, 2, 0], dtype=np.int32)
+trust = np.array([0.5, 0.25, 2.0], dtype=np.float32)
+out = np.full(3, np.nan)
+kernel = compile_kernel(_row_sums)  # Numba imported; compiled at the first call
+signal.signal(signal.SIGALRM, interrupts.handler)  # the command's Ctrl-C handler
+if sys.argv[1] == "signals":
+    signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)  # a signal every millisecond
+try:
+    kernel(indptr, indices, trust, np.zeros(1, dtype=bool), False, out)
+    print("not stopped", out.tolist())
+except KeyboardInterrupt:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    print("stopped", out.tolist())
+"""
+
+
+@pytest.mark.skipif(not compiled.AVAILABLE, reason="Numba is not installed")
+def test_a_signal_while_a_kernel_compiles_stops_after_it_and_leaves_the_cache_whole(
+    tmp_path,
+) -> None:
+    """Signals that keep coming while Numba compiles and caches a kernel stop the caller only
+    once the kernel has returned: its output is complete, nothing is raised inside Numba's
+    callbacks, and the cache entry it wrote loads and gives the same sums in a new process."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+
+    def run(mode: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", COMPILING_UNDER_SIGNALS, mode],
+            cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+
+    first = run("signals")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "stopped [0.75, 2.0, 0.0]", first.stderr
+    assert "Exception ignored" not in first.stderr and "Traceback" not in first.stderr
+    assert list((tmp_path / "numba").rglob("*.nbc")), "the compiled kernel was not cached"
+    again = run("quiet")  # loads the cached kernel
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "not stopped [0.75, 2.0, 0.0]"
+    assert again.stderr == ""
