@@ -52,6 +52,21 @@ def rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
     return (c[end] - c[start]) / (end - start)
 
 
+BRAND_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
+"""One colour per brand (the focal brand first), in order."""
+
+SHARE_WINDOW_DAYS = 28
+"""Market shares by brand are drawn as shares of the units of the last 28 days."""
+
+
+def unit_shares(units: Sequence[np.ndarray], window: int = SHARE_WINDOW_DAYS) -> list[np.ndarray]:
+    """Each brand's share of the units every brand sold over the trailing ``window`` days
+    (shorter at the start; NaN while none sold), from each brand's units a day."""
+    sums = [rolling_mean(u, window) for u in units]
+    total = np.sum(sums, axis=0) if sums else np.zeros(0)
+    return [np.divide(x, total, out=np.full(len(x), np.nan), where=total > 0) for x in sums]
+
+
 def money_scale(values: Iterable[Any], currency: str = DEFAULT_CURRENCY) -> tuple[float, str]:
     """The divisor and unit for a money axis showing ``values``: ``(1e3, "thousand CNY")``.
 

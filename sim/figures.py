@@ -33,7 +33,9 @@ from matplotlib.figure import Figure
 from scipy.special import zeta
 
 from sim.figure_style import (
+    BRAND_COLORS,
     DEFAULT_CURRENCY,
+    SHARE_WINDOW_DAYS,
     Marker,
     draw_events,
     event_markers,
@@ -42,6 +44,7 @@ from sim.figure_style import (
     place_legends,
     plain_ticks,
     rolling_mean,
+    unit_shares,
 )
 from sim.longtail import fit_power_law, long_tail, lorenz_curve
 from sim.outputs import CHANNEL_LABELS
@@ -240,24 +243,18 @@ def _survival(
     return _save(fig, path)
 
 
-BRAND_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
-"""One colour per brand (the focal brand first), in order."""
-
-
 def _brands(run: Run, names: list[str], path: Path) -> Path:
     """Market share (28-day units), micro-store sales and cumulative profit, by brand; the
     rivals' own moves (follow rules, dated events) marked in their colour."""
     fig, axes = _panels(3, width=5.0)
     day, ts = run.day, run.ts
-    window = 28
-    total = sum(rolling_mean(ts[f"units_total.{b}"], window) for b in names)
+    window = SHARE_WINDOW_DAYS
+    shares = unit_shares([ts[f"units_total.{b}"] for b in names], window)
     scale, unit = money_scale(
         [ts[f"manufacturer_profit_cumulative.{b}"] for b in names], run.currency
     )
-    for k, b in enumerate(names):
+    for k, (b, share) in enumerate(zip(names, shares, strict=True)):
         color = BRAND_COLORS[k % len(BRAND_COLORS)]
-        units = rolling_mean(ts[f"units_total.{b}"], window)
-        share = np.divide(units, total, out=np.full(len(units), np.nan), where=total > 0)
         axes[0].plot(day, share, color=color, label=b)
         axes[1].plot(day, rolling_mean(ts[f"units_b2c2c.{b}"], 7), color=color, label=b)
         axes[2].plot(day, ts[f"manufacturer_profit_cumulative.{b}"] / scale, color=color, label=b)

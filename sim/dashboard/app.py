@@ -146,16 +146,21 @@ def Kpis(live: Live, tick: int) -> None:
         open_ = {ch: live.session.model.channel_is_open(ch) for ch in CHANNELS}
         exists = {ch: getattr(live.session.start.channels, ch).enabled for ch in CHANNELS}
         total = live.session.start.days
+        # with several brands the tiles but the shares are the scenario's own brand's
+        own = f" ({live.session.start.manufacturer.brand})" if live.session.start.brands else ""
     with solara.Row(style={"flex-wrap": "wrap"}):
         KpiTile("day", f'<span id="chansim-day">{int(k["day"])}</span> / {total}', "day")
         for ch, name in (("b2b2c", "B2B2C"), ("b2c", "B2C"), ("b2c2c", "B2C2C")):
             if not exists[ch]:
                 continue  # not in this market
             closed = "" if open_[ch] else " (closed)"
-            KpiTile(f"units {name}{closed}", short_number(k[f"units_{ch}"]), f"units_{ch}")
-        KpiTile("maker's profit", short_number(k["profit"]), "profit")
-        KpiTile("micro-stores open", short_number(k["active_stores"]), "active_stores")
+            KpiTile(f"units {name}{own}{closed}", short_number(k[f"units_{ch}"]), f"units_{ch}")
+        KpiTile(f"maker's profit{own}", short_number(k["profit"]), "profit")
+        KpiTile(f"micro-stores open{own}", short_number(k["active_stores"]), "active_stores")
         KpiTile("owners' friendships muted", f"{100 * k['muted_share']:.1f} %", "muted_share")
+        for key in (key for key in k if key.startswith("share.")):
+            brand = key.removeprefix("share.")
+            KpiTile(f"share {brand}", f"{100 * k[key]:.1f} %", f"share-{brand}")
 
 
 @solara.component

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from sim.brand_outputs import brand_names
 from sim.dashboard.session import (
     ADOPTER,
     AWARE,
@@ -27,6 +28,8 @@ from sim.dashboard.session import (
     DashboardSession,
 )
 from sim.figure_style import (
+    BRAND_COLORS,
+    SHARE_WINDOW_DAYS,
     Marker,
     draw_events,
     event_markers,
@@ -35,6 +38,8 @@ from sim.figure_style import (
     place_legends,
     plain_ticks,
     renderer_of,
+    rolling_mean,
+    unit_shares,
 )
 from sim.outputs import has_pyramid, has_spam, tier_names
 
@@ -86,7 +91,7 @@ def draw_units(ax: Axes, session: DashboardSession) -> None:
     for ch, label in CHANNEL_LABELS.items():
         y = session.series(f"units_{ch}")
         if len(y) and session.model.params.channels.model_dump()[ch]["enabled"]:
-            ax.plot(days, _smooth(y), label=label, color=CHANNEL_COLORS[ch], lw=1.4)
+            ax.plot(days, rolling_mean(y, 7), label=label, color=CHANNEL_COLORS[ch], lw=1.4)
     ax.set_title("Units sold a day by channel (7-day mean)")
     ax.set_ylabel("units sold a day")
     ax.set_ylim(bottom=0)
@@ -233,6 +238,19 @@ def _collapse(session: DashboardSession) -> tuple[Marker, ...]:
     return (Marker(day, None, f"collapse (day {day})", "collapse"),)
 
 
+def draw_brands(ax: Axes, session: DashboardSession) -> None:
+    """Each brand's share of the units every brand sold over the last 28 days (several brands)."""
+    days = _days(session)
+    names = brand_names(session.start)
+    shares = unit_shares([session.series(f"units_total.{b}") for b in names])
+    for k, (brand, share) in enumerate(zip(names, shares, strict=True)):
+        label = f"{brand} (this scenario's brand)" if k == 0 else brand
+        ax.plot(days, share, color=BRAND_COLORS[k % len(BRAND_COLORS)], lw=1.4, label=label)
+    ax.set_title(f"Market share by brand (units of the last {SHARE_WINDOW_DAYS} days)")
+    ax.set_ylabel("share of units sold")
+    ax.set_ylim(0, 1)
+
+
 CHARTS: dict[str, Callable[[Axes, DashboardSession], None]] = {
     "units": draw_units,
     "profit": draw_profit,
@@ -242,6 +260,7 @@ CHARTS: dict[str, Callable[[Axes, DashboardSession], None]] = {
     "swing": draw_swing,
     "pyramid": draw_pyramid,
     "stock": draw_stock,
+    "brands": draw_brands,
 }
 
 
@@ -249,16 +268,9 @@ TIMELESS = {"swing"}
 """Charts without a day axis."""
 
 
-def _smooth(y: np.ndarray, window: int = 7) -> np.ndarray:
-    """Trailing mean over up to ``window`` days."""
-    c = np.concatenate([[0.0], np.cumsum(y)])
-    i = np.arange(1, len(y) + 1)
-    lo = np.maximum(0, i - window)
-    return (c[i] - c[lo]) / (i - lo)
-
-
 def chart_applies(key: str, session: DashboardSession) -> bool:
-    """Whether the scenario has what a chart shows (micro-stores, spam, tiers, a pyramid)."""
+    """Whether the scenario has what a chart shows (micro-stores, spam, tiers, a pyramid,
+    several brands)."""
     start = session.start
     if key == "stores":
         return start.channels.b2c2c.enabled
@@ -268,12 +280,17 @@ def chart_applies(key: str, session: DashboardSession) -> bool:
         return bool(tier_names(start))
     if key in ("pyramid", "stock"):
         return has_pyramid(start)
+    if key == "brands":
+        return bool(start.brands)
     return True
 
 
 def charts_figure(session: DashboardSession, keys: tuple[str, ...]) -> Figure:
     """The named charts that apply to the scenario, two a row (an odd last one spans the row),
-    with events marked and the day axis up to the scenario's last day."""
+    with events marked and the day axis up to the scenario's last day. With several brands the
+    market-share chart comes first, and the other charts show the scenario's own brand."""
+    if session.start.brands and "brands" not in keys:
+        keys = ("brands", *keys)
     shown = [key for key in keys if chart_applies(key, session)] or list(keys[:1])
     cols = 1 if len(shown) == 1 else 2
     rows = -(-len(shown) // cols)
@@ -289,6 +306,8 @@ def charts_figure(session: DashboardSession, keys: tuple[str, ...]) -> Figure:
         last_alone = k == len(shown) - 1 and cols == 2 and c == 0
         ax = fig.add_subplot(grid[r, :] if last_alone else grid[r, c])
         CHARTS[key](ax, session)
+        if session.start.brands and key != "brands":
+            ax.set_title(f"{ax.get_title()}: {session.start.manufacturer.brand}", fontsize=10.5)
         ax.grid(alpha=0.3)
         if key in TIMELESS:
             continue

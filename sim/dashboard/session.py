@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.brand_outputs import brand_names
 from sim.consumers import EMPLOYEE, FAN
 from sim.events import describe
 from sim.loading import ScenarioValueError, apply_values, scenario_yaml, validate_data
@@ -379,15 +380,22 @@ class DashboardSession:
     # ---------------------------------------------------------------- tiles
 
     def kpis(self) -> dict[str, float]:
-        """The tiles: day, units by channel, the maker's profit, stores, share muted."""
+        """The tiles: day, units by channel, the maker's profit, stores, share muted (the
+        scenario's own brand); with several brands, each brand's share of the units sold so far
+        (``share.<brand>``, 0 before any sale)."""
         last = {k: v[-1] for k, v in self.history.items() if v}
         units = {
             ch: float(sum(self.history.get(f"units_{ch}", ()))) for ch in ("b2b2c", "b2c", "b2c2c")
         }
+        by_brand = {
+            b: float(sum(self.history.get(f"units_total.{b}", ()))) for b in brand_names(self.start)
+        }
+        sold = sum(by_brand.values())
         return {
             "day": float(self.day),
             **{f"units_{ch}": u for ch, u in units.items()},
             "profit": last.get("manufacturer_profit_cumulative", 0.0),
             "active_stores": last.get("active_stores", 0.0),
             "muted_share": last.get("muted_share", 0.0),
+            **{f"share.{b}": (u / sold if sold else 0.0) for b, u in by_brand.items()},
         }

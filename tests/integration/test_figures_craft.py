@@ -321,3 +321,33 @@ def test_page_changes_are_marked_and_missing_charts_left_out() -> None:
         "The maker's profit so far",
     ]
     assert figure_problems(fig) == []
+
+
+def test_several_brands_get_the_share_chart_first_and_share_tiles() -> None:
+    """With several brands the page leads with each brand's share of the last 28 days' units
+    (the rivals' sales counted, the shares adding up to one), names the brand the other charts
+    show, and tiles each brand's share of the units sold so far."""
+    scenario = load_scenario(REPO / "scenarios/three_brands.yaml", ["market.consumers=1500"])
+    session = DashboardSession(scenario, sample_size=50)
+    session.step(60)
+    fig = charts_figure(session, FREE.charts)
+    assert figure_problems(fig, "three brands") == []
+    share, *others = [ax for ax in fig.axes if ax.get_visible()]
+    assert share.get_title().startswith("Market share by brand")
+    assert [line.get_label().split(" ")[0] for line in share.lines] == ["alpha", "beta", "gamma"]
+    ys = np.array([line.get_ydata() for line in share.lines])
+    units = {b: session.series(f"units_total.{b}") for b in ("alpha", "beta", "gamma")}
+    last = {b: u[-28:].sum() for b, u in units.items()}
+    assert sum(last.values()) > 0
+    assert ys[:, -1] == pytest.approx([last[b] / sum(last.values()) for b in last])
+    sold = ~np.isnan(ys).any(axis=0)
+    assert sold.any() and np.allclose(ys[:, sold].sum(axis=0), 1.0)
+    assert others and all(ax.get_title().endswith(": alpha") for ax in others)
+    kpis = session.kpis()
+    total = {b: u.sum() for b, u in units.items()}
+    for b in total:
+        assert kpis[f"share.{b}"] == pytest.approx(total[b] / sum(total.values()))
+    one = DashboardSession(load_scenario(FREE.scenario, ["market.consumers=1500"]), sample_size=50)
+    one.step(5)
+    assert not [k for k in one.kpis() if k.startswith("share.")]
+    assert not [ax for ax in charts_figure(one, FREE.charts).axes if "brand" in ax.get_title()]
