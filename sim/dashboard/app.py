@@ -146,7 +146,7 @@ def Kpis(live: Live, tick: int) -> None:
         open_ = {ch: live.session.model.channel_is_open(ch) for ch in CHANNELS}
         exists = {ch: getattr(live.session.start.channels, ch).enabled for ch in CHANNELS}
         total = live.session.start.days
-        # with several brands the tiles but the shares are the scenario's own brand's
+        # with several brands, every tile but the shares shows the scenario's own brand
         own = f" ({live.session.start.manufacturer.brand})" if live.session.start.brands else ""
     with solara.Row(style={"flex-wrap": "wrap"}):
         KpiTile("day", f'<span id="chansim-day">{int(k["day"])}</span> / {total}', "day")
