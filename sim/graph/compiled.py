@@ -46,5 +46,4 @@ def compile_kernel(func: Callable[..., Any]) -> Callable[..., Any]:
         with held_back():
             return kernel(*args)
 
-    call.kernel = kernel  # type: ignore[attr-defined]
     return call
