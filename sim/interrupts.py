@@ -9,7 +9,9 @@ Inside :func:`held_back` the handler only sets the flag, and the exception is ra
 block ends. Compiled kernels run held back: Python cannot act on a signal inside compiled code
 anyway, but while Numba compiles or loads a kernel it calls back into Python, and an exception
 raised there breaks its cache entry and the run ends with a traceback instead of stopping
-cleanly.
+cleanly. A sweep's driver calls its executor held back too (:mod:`sim.experiments.sweep`): an
+exception raised halfway through a call that takes a lock the executor's threads share can
+leave it held, and the driver then hangs at exit.
 """
 
 from __future__ import annotations

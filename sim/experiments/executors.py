@@ -186,12 +186,15 @@ def _process_pool(n: int) -> Iterator[Evaluator]:
 
     def abandon() -> None:
         pool = evaluator.executor
-        pool.shutdown(wait=False, cancel_futures=True)
         terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
         if terminate is not None:
             terminate()
             return
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        # the workers are taken before shutdown() forgets them (it sets _processes to None),
+        # else they would go on with their runs and the driver would wait for them at exit
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
             process.terminate()
 
     def restart() -> None:

@@ -20,7 +20,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -38,6 +38,7 @@ from sim.experiments.store import (
     consolidate,
     read_journal,
 )
+from sim.interrupts import held_back
 from sim.progress import Progress
 
 METADATA_FILE = "metadata.json"
@@ -387,6 +388,34 @@ def _count(store: ResultsStore) -> dict[str, int]:
     return {"done": done, "failed": failed}
 
 
+WAIT_SECONDS = 0.25
+"""How long the driver waits for a run to finish before it looks for Ctrl-C again."""
+
+
+def _between_calls(evaluator: Evaluator) -> Callable[[], AbstractContextManager[None]]:
+    """Where Ctrl-C may stop the driver: between its calls into the executor, not inside one.
+
+    The executor's own threads take locks that the driver's calls also take (each future's,
+    the pool's); a ``KeyboardInterrupt`` raised halfway through such a call can leave one held
+    and the pool's manager thread waiting on it forever, so the driver never exits. These calls
+    are held back (:func:`sim.interrupts.held_back`), and the driver waits for runs in slices of
+    :data:`WAIT_SECONDS`, so Ctrl-C still stops it within a quarter of a second. The serial
+    executor runs each run inside ``submit`` and has no threads: Ctrl-C stops it mid-run.
+    """
+    return nullcontext if evaluator.kind == "serial" else held_back
+
+
+def _wait_for_one(
+    futures: list[cf.Future], calls: Callable[[], AbstractContextManager[None]]
+) -> set[cf.Future]:
+    """The futures done, once at least one is (``cf.wait`` in slices, Ctrl-C seen between)."""
+    while True:
+        with calls():
+            finished, _ = cf.wait(futures, timeout=WAIT_SECONDS, return_when=cf.FIRST_COMPLETED)
+        if finished:
+            return finished
+
+
 MAX_POOL_RESTARTS = 10
 """Fresh process pools a sweep starts after workers died (killed, out of memory)."""
 MAX_LOSSES_PER_RUN = 2
@@ -415,6 +444,7 @@ def _evaluate(
         if on_result is not None:
             on_result(result)
 
+    calls = _between_calls(evaluator)
     retry: list[dict[str, Any]] = []  # runs lost with a killed worker, to run again
     lost: dict[str, int] = {}  # how many times each run was lost
     restarts = 0
@@ -426,7 +456,9 @@ def _evaluate(
             if task is None:
                 return
             try:
-                pending[evaluator.executor.submit(execute, task)] = task
+                with calls():
+                    future = evaluator.executor.submit(execute, task)
+                pending[future] = task
             except (cf.BrokenExecutor, RuntimeError) as exc:
                 broken = one_line(exc)
                 keep(_failed(task, f"not run: the executor stopped ({broken})"))
@@ -437,7 +469,7 @@ def _evaluate(
     try:
         fill()
         while pending:
-            finished, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
+            finished = _wait_for_one(list(pending), calls)
             died = False
             for future in sorted(finished, key=lambda f: pending[f]["run_id"]):
                 task = pending.pop(future)

@@ -269,6 +269,24 @@ def test_local_dask_workers_are_set_up_like_pool_workers(
     assert not dask_worker.installed()  # the driver's own logging is untouched
 
 
+def test_abandoning_the_process_pool_stops_the_runs_in_its_workers() -> None:
+    """After Ctrl-C the driver stops its workers mid-run: it does not wait at exit for the
+    runs they had started (a shutdown that forgets the workers before stopping them would)."""
+    with executors.open_evaluator(2) as evaluator:
+        futures = [evaluator.executor.submit(time.sleep, 60) for _ in range(3)]
+        deadline = time.monotonic() + 30
+        while sum(f.running() for f in futures) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = list(evaluator.executor._processes.values())
+        assert len(workers) == 2
+        started = time.monotonic()
+        evaluator.abandon()
+        for process in workers:
+            process.join(timeout=20)
+        assert all(process.exitcode is not None for process in workers)
+    assert time.monotonic() - started < 20
+
+
 def test_heartbeat_failure_filter_drops_only_that_message() -> None:
     from sim.experiments.dask_worker import HeartbeatFailureFilter
 
@@ -390,6 +408,55 @@ def test_resume_after_the_driver_is_stopped(
     sessions = json.loads((tmp_path / "out" / "metadata.json").read_text())["sessions"]
     first = "interrupted" if sig == signal.SIGINT else "aborted"
     assert [s["status"] for s in sessions] == [first, "finished"]
+
+
+CTRL_C_INSIDE_WAIT = """
+import os, signal, sys
+from concurrent.futures import _base
+
+calls = 0
+
+
+def enter(self):
+    # take the futures' locks as concurrent.futures.wait does, Ctrl-C landing after the first
+    global calls
+    calls += 1
+    for i, future in enumerate(self.futures):
+        future._condition.acquire()
+        if i == 0 and calls == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100):  # the handler runs at one of the loop's checks
+                pass
+
+
+_base._AcquireFutures.__enter__ = enter
+from sim.cli import main
+
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_while_the_driver_takes_a_futures_lock_does_not_hang_it(tmp_path: Path) -> None:
+    """Ctrl-C landing inside ``concurrent.futures.wait`` as it takes the futures' locks: a
+    ``KeyboardInterrupt`` raised there would leave a lock held, the pool's manager thread would
+    wait on it for ever and the driver would hang at exit; held back, it stops the sweep after
+    the call (exit 130 and how to resume)."""
+    make_experiment(tmp_path)
+    args = ["sweep", "exp.yaml", "--workers", "2", "--out", "out", "--no-progress"]
+    driver = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_INSIDE_WAIT, *args],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        _, stderr = driver.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(driver.pid, signal.SIGKILL)
+    assert driver.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    done = len(read_journal(tmp_path / "out"))
+    assert stderr.strip().splitlines()[-1].startswith(f"interrupted: {done} of 8 runs done")
 
 
 # --------------------------------------------------------------------------- failed runs
