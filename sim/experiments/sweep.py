@@ -456,9 +456,8 @@ def _evaluate(
             if task is None:
                 return
             try:
-                with calls():
-                    future = evaluator.executor.submit(execute, task)
-                pending[future] = task
+                with calls():  # a Ctrl-C during submit is raised with the run in pending
+                    pending[evaluator.executor.submit(execute, task)] = task
             except (cf.BrokenExecutor, RuntimeError) as exc:
                 broken = one_line(exc)
                 keep(_failed(task, f"not run: the executor stopped ({broken})"))
