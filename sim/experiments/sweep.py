@@ -20,7 +20,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -392,25 +392,18 @@ WAIT_SECONDS = 0.25
 """How long the driver waits for a run to finish before it looks for Ctrl-C again."""
 
 
-def _between_calls(evaluator: Evaluator) -> Callable[[], AbstractContextManager[None]]:
-    """Where Ctrl-C may stop the driver: between its calls into the executor, not inside one.
+def _wait_for_one(futures: list[cf.Future]) -> set[cf.Future]:
+    """The futures done, once at least one is: ``cf.wait`` held back, in slices.
 
-    The executor's own threads take locks that the driver's calls also take (each future's,
-    the pool's); a ``KeyboardInterrupt`` raised halfway through such a call can leave one held
-    and the pool's manager thread waiting on it forever, so the driver never exits. These calls
-    are held back (:func:`sim.interrupts.held_back`), and the driver waits for runs in slices of
-    :data:`WAIT_SECONDS`, so Ctrl-C still stops it within a quarter of a second. The serial
-    executor runs each run inside ``submit`` and has no threads: Ctrl-C stops it mid-run.
+    Ctrl-C may stop the driver between its calls into the executor, not inside one: the
+    executor's own threads take locks that these calls take too (each future's, the pool's),
+    and a ``KeyboardInterrupt`` raised halfway through one can leave a lock held and the pool's
+    manager thread waiting on it for ever, so the driver never exits. Held back
+    (:func:`sim.interrupts.held_back`) and in slices of :data:`WAIT_SECONDS`, a wait still
+    stops within a quarter of a second.
     """
-    return nullcontext if evaluator.kind == "serial" else held_back
-
-
-def _wait_for_one(
-    futures: list[cf.Future], calls: Callable[[], AbstractContextManager[None]]
-) -> set[cf.Future]:
-    """The futures done, once at least one is (``cf.wait`` in slices, Ctrl-C seen between)."""
     while True:
-        with calls():
+        with held_back():
             finished, _ = cf.wait(futures, timeout=WAIT_SECONDS, return_when=cf.FIRST_COMPLETED)
         if finished:
             return finished
@@ -444,7 +437,9 @@ def _evaluate(
         if on_result is not None:
             on_result(result)
 
-    calls = _between_calls(evaluator)
+    # submit is held back like the wait, except in the serial executor: it has no threads, and
+    # it runs each run inside submit, which Ctrl-C must be able to stop
+    submitting = nullcontext if evaluator.kind == "serial" else held_back
     retry: list[dict[str, Any]] = []  # runs lost with a killed worker, to run again
     lost: dict[str, int] = {}  # how many times each run was lost
     restarts = 0
@@ -456,7 +451,7 @@ def _evaluate(
             if task is None:
                 return
             try:
-                with calls():  # a Ctrl-C during submit is raised with the run in pending
+                with submitting():  # a Ctrl-C held back is raised with the run in pending
                     pending[evaluator.executor.submit(execute, task)] = task
             except (cf.BrokenExecutor, RuntimeError) as exc:
                 broken = one_line(exc)
@@ -468,7 +463,7 @@ def _evaluate(
     try:
         fill()
         while pending:
-            finished = _wait_for_one(list(pending), calls)
+            finished = _wait_for_one(list(pending))
             died = False
             for future in sorted(finished, key=lambda f: pending[f]["run_id"]):
                 task = pending.pop(future)
